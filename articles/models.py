@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.normalize import normalize_url
+from briefing.sanitize import clean_html
+
+http_url = URLValidator(schemes=["http", "https"])
+
+
+class Source(models.Model):
+    """A publication we excerpt from: "CNN", "WSJ", "Times of Israel"."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    home_page = models.URLField(blank=True, validators=[http_url])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source_detail", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author_detail", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "visible to readers"."""
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def recent(self):
+        return self.order_by("-published_at", "-id")
+
+    def with_related(self):
+        """Everything an article's byline and date line need, in a fixed number of queries."""
+        return self.select_related("source").prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            ),
+            "tags",
+        )
+
+
+class Article(models.Model):
+    """An attributed excerpt of another outlet's article."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=255, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    label = models.CharField(
+        max_length=50, blank=True, help_text='Optional: "Editorial", "Op-Ed", "Analysis".'
+    )
+    original_date = models.DateField(help_text="When the source published the original.")
+    original_url = models.URLField(
+        "original URL",
+        max_length=2000,
+        validators=[http_url],
+        help_text='The "read the full article" link (http or https).',
+    )
+    url_key = models.CharField(max_length=2000, unique=True, editable=False)
+    pull_quote = models.TextField(blank=True, help_text="Plain text; shown in quotation marks.")
+    excerpt = models.TextField(help_text="Rich text; cleaned of anything unsafe on save.")
+    tags = TaggableManager(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(fields=["original_date"], name="article_original_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.excerpt = clean_html(self.excerpt)
+        self.url_key = normalize_url(self.original_url)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def author_list(self) -> list["Author"]:
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def byline(self) -> str:
+        """ "A", "A and B", "A, B and C"."""
+        names = [author.name for author in self.author_list]
+        if len(names) <= 1:
+            return "".join(names)
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class ArticleAuthor(models.Model):
+    """An author's place in an article's byline."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} ({self.position})"

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.template.response import SimpleTemplateResponse
+
+from briefing.views import minimal_context
+
+
+class PermissionsPolicyMiddleware:
+    """Django has no setting for Permissions-Policy; deny the powerful features we never use."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is down, readers get a clear 503 page instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        if isinstance(exception, DatabaseError) and "statement timeout" in str(exception):
+            return None
+        response = SimpleTemplateResponse("503.html", minimal_context(request), status=503)
+        response["Retry-After"] = "30"
+        return response.render()

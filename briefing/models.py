@@ -1,0 +1,77 @@
+from django.db import models
+from django.urls import reverse
+
+from briefing.sanitize import clean_html
+
+
+class BriefingQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of a briefing visible to readers."""
+        return self.filter(status=Briefing.Status.PUBLISHED)
+
+
+class Briefing(models.Model):
+    """One day's briefing: an ordered list of excerpted articles."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    date = models.DateField(unique=True)
+    title = models.CharField(max_length=200, default="Daily Briefing")
+    intro = models.TextField("introduction", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_subscribers = models.BooleanField(
+        default=True, help_text="Email this briefing to subscribers when it is published."
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        get_latest_by = "date"
+        indexes = [models.Index(fields=["status", "-date"], name="briefing_status_date")]
+
+    def __str__(self):
+        return f"{self.title} — {self.date:%A, %B} {self.date.day}, {self.date.year}"
+
+    def save(self, *args, **kwargs):
+        self.intro = clean_html(self.intro)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "briefing:briefing_day",
+            kwargs={
+                "year": self.date.year,
+                "month": f"{self.date.month:02d}",
+                "day": f"{self.date.day:02d}",
+            },
+        )
+
+
+class BriefingEntry(models.Model):
+    """An article's place in a briefing, optionally opening a section ("Israel", "Ukraine")."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="entries")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="briefing_entries"
+    )
+    section = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "article"], name="unique_briefing_article")
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"

@@ -1,0 +1,33 @@
+import socket
+
+import pytest
+from django.db import connection
+
+
+def test_healthz_is_200_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_healthz_is_503_with_a_reason_when_the_database_is_unreachable(client):
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_free_port()))
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error"
+    assert "database unreachable" in body["reason"]
