@@ -6,7 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-DEMO_FIXTURES = ["demo"]
+# Articles first: the briefings refer to them.
+DEMO_FIXTURES = ["demo", "demo_briefings"]
 
 
 class Command(BaseCommand):
