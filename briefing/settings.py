@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "adminsortable2",
     "briefing",
     "articles",
     "subscribers",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "briefing.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -206,4 +208,12 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# The daily briefing: the reader-page cache (seconds; 0 turns it off) and the donation and
+# supporting-member box under each briefing (the box is left out when its URL is empty).
+BRIEFING_CACHE_SECONDS = int(os.environ.get("BRIEFING_CACHE_SECONDS", "600"))
+DONATION_URL = os.environ.get("DONATION_URL", "")
+DONATION_TEXT = os.environ.get("DONATION_TEXT", "Donate")
+MEMBERSHIP_URL = os.environ.get("MEMBERSHIP_URL", "")
+MEMBERSHIP_TEXT = os.environ.get("MEMBERSHIP_TEXT", "Become a Supporting Member!")
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
