@@ -2,7 +2,21 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.template.response import SimpleTemplateResponse
 
+from briefing.health import healthz
 from briefing.views import minimal_context
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before host validation and HTTPS redirects, so that a container's
+    HEALTHCHECK and a load balancer can call it on any address, over plain HTTP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            return healthz(request)
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:
