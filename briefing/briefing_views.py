@@ -1,33 +1,152 @@
-from django.db.models import Prefetch
-from django.views.generic import DateDetailView, TemplateView
+"""Readers' pages of the daily briefing: today's briefing, one day, the archive by date.
 
-from articles.models import Article
+The briefing pages cache the rendered briefing body (see briefing/cache.py), never the whole
+page, whose sidebar carries a per-request CSRF token.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.views.generic import (
+    ArchiveIndexView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
+
+from articles.models import ArticleAuthor
+from briefing import cache
 from briefing.models import Briefing, BriefingEntry
 
 
-def _entries():
-    articles = Article.objects.published().with_related()
+def entries_prefetch(*, published_only: bool = True) -> Prefetch:
+    """The entries with all their article needs, in a fixed number of queries."""
+    entries = BriefingEntry.objects.published() if published_only else BriefingEntry.objects
     return Prefetch(
         "entries",
-        queryset=BriefingEntry.objects.filter(article__in=articles)
-        .select_related("article__source")
-        .prefetch_related("article__article_authors__author"),
+        queryset=entries.select_related("article__source").prefetch_related(
+            Prefetch(
+                "article__article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            )
+        ),
     )
 
 
-class HomeView(TemplateView):
-    template_name = "briefing/home.html"
+def render_body(briefing: Briefing) -> str:
+    """The briefing as readers see it, without the page around it (also the feeds' item)."""
+    return render_to_string("briefing/includes/briefing_body.html", {"briefing": briefing})
+
+
+def day_page_data(briefing: Briefing | None) -> dict | None:
+    """What a briefing page shows: the briefing, its rendered body, its neighbours."""
+    if briefing is None:
+        return None
+    published = Briefing.objects.published().only("date")
+    previous = published.filter(date__lt=briefing.date).order_by("-date").first()
+    following = published.filter(date__gt=briefing.date).order_by("date").first()
+    body = render_body(briefing)
+    briefing._prefetched_objects_cache = {}  # cache the page data, not the rows behind it
+    return {"briefing": briefing, "body": body, "previous": previous, "next": following}
+
+
+def support_box() -> list[dict]:
+    """The donation and supporting-member links configured in settings (may be empty)."""
+    links = [
+        (settings.DONATION_URL, settings.DONATION_TEXT, "donate"),
+        (settings.MEMBERSHIP_URL, settings.MEMBERSHIP_TEXT, "membership"),
+    ]
+    return [{"url": url, "text": text, "kind": kind} for url, text, kind in links if url]
+
+
+class _BriefingPage(TemplateView):
+    def get_data(self) -> dict | None:
+        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
-        briefing = Briefing.objects.published().prefetch_related(_entries()).first()
-        return super().get_context_data(briefing=briefing, **kwargs)
+        data = self.get_data()
+        return super().get_context_data(page=data, support_links=support_box(), **kwargs)
 
 
-class BriefingDayView(DateDetailView):
+class HomeView(_BriefingPage):
+    """The latest published briefing, or a friendly empty state."""
+
+    template_name = "briefing/home.html"
+
+    def get_data(self):
+        def latest():
+            briefing = Briefing.objects.published().prefetch_related(entries_prefetch()).first()
+            return day_page_data(briefing)
+
+        return cache.cached("home", latest)
+
+
+class BriefingDayView(_BriefingPage):
     template_name = "briefing/briefing_detail.html"
+
+    def get_data(self):
+        try:
+            date = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except ValueError as error:
+            raise Http404("No such date.") from error
+
+        def day():
+            briefing = (
+                Briefing.objects.published()
+                .filter(date=date)
+                .prefetch_related(entries_prefetch())
+                .first()
+            )
+            return day_page_data(briefing)
+
+        data = cache.cached(f"day:{date.isoformat()}", day)
+        if data is None:
+            raise Http404("No briefing was published on that day.")
+        return data
+
+
+class _Archive:
     date_field = "date"
-    month_format = "%m"
     allow_future = True
+    month_format = "%m"
 
     def get_queryset(self):
-        return Briefing.objects.published().prefetch_related(_entries())
+        return Briefing.objects.published().only("date", "title")
+
+
+class ArchiveView(_Archive, ArchiveIndexView):
+    """Every year with a briefing, and the latest briefings."""
+
+    template_name = "briefing/archive.html"
+    date_list_period = "year"
+    allow_empty = True
+    paginate_by = 31
+
+
+class YearView(_Archive, YearArchiveView):
+    template_name = "briefing/archive_year.html"
+    make_object_list = False
+
+
+class MonthView(_Archive, MonthArchiveView):
+    """A calendar of the month, each day with a briefing linked."""
+
+    template_name = "briefing/archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_day = {briefing.date: briefing for briefing in context["object_list"]}
+        month = context["month"]
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
+            month.year, month.month
+        )
+        context["weeks"] = [
+            [{"date": d, "in_month": d.month == month.month, "briefing": by_day.get(d)} for d in w]
+            for w in weeks
+        ]
+        context["weekdays"] = [calendar.day_abbr[(i) % 7] for i in range(7)]
+        return context

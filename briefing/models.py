@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 
+from briefing import cache  # noqa: F401  (connects the cache invalidation to model saves)
 from briefing.sanitize import clean_html
 
 
@@ -43,7 +44,15 @@ class Briefing(models.Model):
 
     def save(self, *args, **kwargs):
         self.intro = clean_html(self.intro)
+        # Every save is a new version: an editor holding an older one is told (optimistic lock).
+        self.version = (self.version or 0) + 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     def get_absolute_url(self):
         return reverse(
@@ -56,6 +65,14 @@ class Briefing(models.Model):
         )
 
 
+class BriefingEntryQuerySet(models.QuerySet):
+    def published(self):
+        """Entries readers see: those whose article is published."""
+        from articles.models import Article
+
+        return self.filter(article__status=Article.Status.PUBLISHED)
+
+
 class BriefingEntry(models.Model):
     """An article's place in a briefing, optionally opening a section ("Israel", "Ukraine")."""
 
@@ -63,8 +80,14 @@ class BriefingEntry(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="briefing_entries"
     )
-    section = models.CharField(max_length=100, blank=True)
+    section = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Optional heading ("Israel", "Ukraine") that opens a section with this entry.',
+    )
     position = models.PositiveIntegerField(default=0, db_index=True)
+
+    objects = BriefingEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -1,0 +1,37 @@
+"""RSS and Atom feeds of the published briefings, each item carrying the whole briefing."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from briefing.briefing_views import entries_prefetch, render_body
+from briefing.models import Briefing
+
+
+class BriefingRssFeed(Feed):
+    link = reverse_lazy("briefing:archive")
+    description = "Each day's briefing: excerpts of the world's press, credited to their sources."
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def items(self):
+        return Briefing.objects.published().prefetch_related(entries_prefetch())[:20]
+
+    def item_title(self, briefing):
+        return str(briefing)
+
+    def item_description(self, briefing):
+        return render_body(briefing)
+
+    def item_pubdate(self, briefing):
+        return briefing.published_at
+
+    def item_updateddate(self, briefing):
+        return briefing.updated_at
+
+
+class BriefingAtomFeed(BriefingRssFeed):
+    feed_type = Atom1Feed
+    subtitle = BriefingRssFeed.description
