@@ -83,6 +83,13 @@ def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
             cursor.execute(sql, params)
 
 
+def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
+    """Drop these articles' fingerprints (they are being deleted) and their document counts."""
+    if article_ids and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_FORGET_SQL, {"ids": list(article_ids)})
+
+
 def term_counts_of_text(text: str) -> dict[str, int]:
     """The stems of a text not (yet) in the archive, e.g. an article being added."""
     with connection.cursor() as cursor:

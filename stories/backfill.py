@@ -1,0 +1,84 @@
+"""Clustering the existing archive: fingerprint what has none, then link confident pairs.
+
+Resumable: the last article processed is stored in `BackfillCursor`, so an interrupted run
+continues where it stopped. Idempotent: fingerprints are only computed where missing, and a
+pair already in one story, or already decided by an editor, is left alone.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+
+from articles.models import Article
+from stories import services
+from stories.fingerprints import fingerprints_refresh
+from stories.models import BackfillCursor, PairDecision
+from stories.panel import dismissed_ids, story_members
+from stories.search import candidates_for_article
+
+CURSOR = "cluster_stories"
+Progress = Callable[[int, int], None]
+
+
+def auto_link_threshold() -> float:
+    return float(getattr(settings, "STORIES_AUTO_LINK_THRESHOLD", 0.6))
+
+
+def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None = None) -> int:
+    """Fingerprint every article that has none; returns how many were fingerprinted."""
+    missing = Article.objects.filter(fingerprint__isnull=True).order_by("pk")
+    total, done = missing.count(), 0
+    while ids := list(missing.values_list("pk", flat=True)[:batch_size]):
+        fingerprints_refresh(article_ids=ids)
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    return done
+
+
+def stories_backfill(
+    *, threshold: float, batch_size: int = 500, dry_run: bool = False, progress=None
+) -> dict[str, int]:
+    """Link each article to the candidates scoring at least `threshold`, from the cursor on."""
+    cursor, _ = BackfillCursor.objects.get_or_create(name=CURSOR)
+    pending = Article.objects.filter(pk__gt=cursor.last_article_id).order_by("pk")
+    total, counts = pending.count(), {"articles": 0, "linked": 0}
+    while batch := list(
+        pending.filter(pk__gt=cursor.last_article_id).select_related("source")[:batch_size]
+    ):
+        for article in batch:
+            counts["linked"] += _link_confident(article, threshold=threshold, dry_run=dry_run)
+        counts["articles"] += len(batch)
+        if dry_run:
+            break
+        cursor.last_article_id = batch[-1].pk
+        cursor.save(update_fields=["last_article_id", "updated_at"])
+        if progress:
+            progress(counts["articles"], total)
+    return counts
+
+
+def _link_confident(article: Article, *, threshold: float, dry_run: bool) -> int:
+    exclude = dismissed_ids(article) | {member.pk for member in story_members(article)}
+    linked = 0
+    for candidate in candidates_for_article(article, exclude_ids=exclude, min_score=threshold):
+        if _decided(article, candidate.article):
+            continue
+        linked += 1
+        if not dry_run:
+            services.story_confirm(article=article, other=candidate.article, score=candidate.score)
+    return linked
+
+
+def _decided(a: Article, b: Article) -> bool:
+    first, second = sorted([a.pk, b.pk])
+    return PairDecision.objects.filter(first_id=first, second_id=second).exists()
+
+
+def backfill_restart() -> None:
+    BackfillCursor.objects.filter(name=CURSOR).delete()
+
+
+def uses_postgresql() -> bool:
+    return connection.vendor == "postgresql"
