@@ -50,10 +50,6 @@ class Briefing(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "version", "updated_at"}
         super().save(*args, **kwargs)
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     def get_absolute_url(self):
         return reverse(
             "briefing:briefing_day",
@@ -63,6 +59,10 @@ class Briefing(models.Model):
                 "day": f"{self.date.day:02d}",
             },
         )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
 
 class BriefingEntryQuerySet(models.QuerySet):

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefing', '0001_initial'),
+        ("briefing", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='briefingentry',
-            name='section',
-            field=models.CharField(blank=True, help_text='Optional heading ("Israel", "Ukraine") that opens a section with this entry.', max_length=100),
+            model_name="briefingentry",
+            name="section",
+            field=models.CharField(
+                blank=True,
+                help_text='Optional heading ("Israel", "Ukraine") that opens a section with this entry.',
+                max_length=100,
+            ),
         ),
     ]
