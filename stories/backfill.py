@@ -22,7 +22,7 @@ Progress = Callable[[int, int], None]
 
 
 def auto_link_threshold() -> float:
-    return float(getattr(settings, "STORIES_AUTO_LINK_THRESHOLD", 0.6))
+    return float(getattr(settings, "STORIES_AUTO_LINK_THRESHOLD", 0.5))
 
 
 def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None = None) -> int:

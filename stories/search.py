@@ -17,9 +17,14 @@ from django.utils.html import strip_tags
 
 from articles.models import Article
 from stories import fingerprints
+from stories.models import Fingerprint
 
 QUERY_KEYWORDS = 40
 CANDIDATES_SCORED = 30
+# Coverage of one story appears within a few days; a follow-up a week later that shares the
+# same names (a truce and its collapse) is another story, so scores fade past the grace days.
+GRACE_DAYS = 2
+FADE_DAYS = 10
 
 _CANDIDATES_SQL = """
 SELECT f.article_id
@@ -85,8 +90,15 @@ def search(
     unseen = {term for vector in others.values() for term in vector} - frequencies.keys()
     frequencies.update(fingerprints.document_frequencies(sorted(unseen))[1])
     floor = threshold() if min_score is None else min_score
+    dates = dict(
+        Fingerprint.objects.filter(article_id__in=ids).values_list("article_id", "original_date")
+    )
     scored = [
-        (article_id, _cosine(query, _weights(others[article_id], total, frequencies)))
+        (
+            article_id,
+            _cosine(query, _weights(others[article_id], total, frequencies))
+            * date_factor(original_date, dates[article_id]),
+        )
         for article_id in ids
     ]
     scored = sorted(
@@ -95,6 +107,11 @@ def search(
     )
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
     return [Candidate(articles[pk], round(score, 3)) for pk, score in scored if pk in articles]
+
+
+def date_factor(a: date, b: date) -> float:
+    days = abs((a - b).days)
+    return 1 / (1 + max(days - GRACE_DAYS, 0) / FADE_DAYS)
 
 
 def _weights(counts: dict[str, int], total: int, frequencies: dict[str, int]) -> dict[str, float]:
