@@ -213,6 +213,23 @@ LOGGING = {
     },
 }
 
+# Subscribers and the briefing email (subscribers app); README.md lists each variable.
+BRIEFING_EMAIL_SUBJECT = os.environ.get(
+    "BRIEFING_EMAIL_SUBJECT", "{title} — {weekday}, {month} {day}, {year}"
+)
+UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
+LIST_ID = os.environ.get("LIST_ID", "")
+SUBSCRIBER_CONFIRM_MAX_AGE = int(os.environ.get("SUBSCRIBER_CONFIRM_MAX_AGE", str(3 * 86400)))
+PENDING_SIGNUP_PURGE_AFTER = int(os.environ.get("PENDING_SIGNUP_PURGE_AFTER", str(7 * 86400)))
+SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")
+SUBSCRIBE_RATE_PER_CLIENT = os.environ.get("SUBSCRIBE_RATE_PER_CLIENT", "20/3600")
+SUBSCRIBE_CLIENT_IP_HEADER = os.environ.get("SUBSCRIBE_CLIENT_IP_HEADER", "REMOTE_ADDR")
+DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "100"))
+DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
+DELIVERY_RETRY_BACKOFF_SECONDS = int(os.environ.get("DELIVERY_RETRY_BACKOFF_SECONDS", "60"))
+SUBSCRIBER_BOUNCE_THRESHOLD = int(os.environ.get("SUBSCRIBER_BOUNCE_THRESHOLD", "3"))
+
 LOGIN_URL = "admin:login"
 
 # The daily briefing: the reader-page cache (seconds; 0 turns it off) and the donation and

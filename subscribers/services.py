@@ -1,0 +1,243 @@
+"""Everything with a side effect on subscribers: signup, opt-in, preferences, sends, imports."""
+
+import csv
+import io
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from briefing.models import Briefing
+from subscribers import emails
+from subscribers.models import BriefingSend, Delivery, Subscriber
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "subscribers.confirm"
+Status = Subscriber.Status
+
+
+def email_normalize(value: str) -> str:
+    """Strip whitespace and lower-case the domain; raise ValidationError if not an address."""
+    value = value.strip()
+    local, at, domain = value.rpartition("@")
+    value = f"{local}{at}{domain.lower()}"
+    validate_email(value)
+    return value
+
+
+def subscriber_find(*, email: str) -> Subscriber | None:
+    return Subscriber.objects.filter(email__iexact=email).first()
+
+
+# --- Signup and double opt-in ------------------------------------------------------------------
+
+
+def confirm_token_make(*, subscriber: Subscriber) -> str:
+    payload = {"id": subscriber.pk, "e": subscriber.email.lower(), "t": int(time.time())}
+    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
+
+
+def subscriber_signup(*, email: str, name: str = "") -> None:
+    """Start (or restart) double opt-in. The caller answers the same whatever happens here."""
+    name = emails.one_line(name)[:100]
+    with transaction.atomic():
+        subscriber = subscriber_find(email=email)
+        if subscriber is None:
+            try:
+                with transaction.atomic():
+                    subscriber = Subscriber.objects.create(email=email, name=name)
+            except IntegrityError:  # the same address signing up twice at the same moment
+                subscriber = subscriber_find(email=email)
+        if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+            return  # already confirmed: nothing to do, and nothing to reveal
+        if name:
+            subscriber.name = name
+        subscriber.confirmation_sent_at = timezone.now()
+        subscriber.save(update_fields=["name", "confirmation_sent_at", "updated_at"])
+        token = confirm_token_make(subscriber=subscriber)
+        transaction.on_commit(
+            lambda: emails.confirmation_message(subscriber=subscriber, token=token).send()
+        )
+
+
+@dataclass
+class ConfirmResult:
+    outcome: str  # "confirmed", "already", "expired", "invalid"
+    subscriber: Subscriber | None = None
+
+
+def subscriber_confirm(*, token: str) -> ConfirmResult:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.SUBSCRIBER_CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        return ConfirmResult("expired")
+    except signing.BadSignature:
+        return ConfirmResult("invalid")
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=data.get("id")).first()
+        if subscriber is None or subscriber.email.lower() != data.get("e"):
+            return ConfirmResult("invalid")
+        if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+            return ConfirmResult("already", subscriber)
+        issued = datetime.fromtimestamp(data.get("t", 0), tz=UTC)
+        if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
+            return ConfirmResult("expired", subscriber)  # a link from before they unsubscribed
+        subscriber.status = Status.ACTIVE
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.bounce_count = 0
+        subscriber.save()
+    return ConfirmResult("confirmed", subscriber)
+
+
+def subscriber_update(*, subscriber: Subscriber, name: str, paused: bool) -> None:
+    subscriber.name = emails.one_line(name)[:100]
+    if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+        subscriber.status = Status.PAUSED if paused else Status.ACTIVE
+    subscriber.save(update_fields=["name", "status", "updated_at"])
+
+
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
+    """Unsubscribe at once; the record stays, so no import or old link silently re-adds them."""
+    if subscriber.status == Status.UNSUBSCRIBED:
+        return
+    subscriber.status = Status.UNSUBSCRIBED
+    subscriber.unsubscribed_at = timezone.now()
+    subscriber.save(update_fields=["status", "unsubscribed_at", "updated_at"])
+
+
+def subscribers_pending_stale(*, older_than: timedelta):
+    """Signups never confirmed (and never subscribed before) older than `older_than`."""
+    cutoff = timezone.now() - older_than
+    return Subscriber.objects.filter(
+        status=Status.PENDING, confirmed_at__isnull=True, created_at__lt=cutoff
+    )
+
+
+def subscribers_purge_pending(*, older_than: timedelta) -> int:
+    _, per_model = subscribers_pending_stale(older_than=older_than).delete()
+    return per_model.get("subscribers.Subscriber", 0)
+
+
+# --- Import and export -------------------------------------------------------------------------
+
+EXPORT_FIELDS = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    kept_unsubscribed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def subscribers_import(*, csv_text: str) -> ImportReport:
+    """Add confirmed subscribers from CSV (email, name); never resurrect unsubscribed/bounced."""
+    report = ImportReport()
+    for line, row in enumerate(csv.DictReader(io.StringIO(csv_text)), start=2):
+        try:
+            address = email_normalize(row.get("email") or "")
+        except ValidationError:
+            report.errors.append(f"line {line}: {row.get('email')!r} is not an email address")
+            continue
+        name = emails.one_line(row.get("name") or "")[:100]
+        _import_one(address=address, name=name, report=report)
+    return report
+
+
+def _import_one(*, address: str, name: str, report: ImportReport) -> None:
+    subscriber = subscriber_find(email=address)
+    if subscriber is None:
+        now = timezone.now()
+        Subscriber.objects.create(email=address, name=name, status=Status.ACTIVE, confirmed_at=now)
+        report.created += 1
+    elif subscriber.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
+        report.kept_unsubscribed += 1
+    else:
+        if name and name != subscriber.name:
+            subscriber.name = name
+            subscriber.save(update_fields=["name", "updated_at"])
+        report.updated += 1
+
+
+def subscribers_export_rows(queryset):
+    yield EXPORT_FIELDS
+    for subscriber in queryset.order_by("pk").iterator(chunk_size=2000):
+        yield [str(getattr(subscriber, name) or "") for name in EXPORT_FIELDS]
+
+
+# --- Sending a briefing ------------------------------------------------------------------------
+
+DELIVERIES_FROM_SUBSCRIBERS = """
+INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, last_error, created_at,
+                        updated_at, next_attempt_at, claim, message_id)
+SELECT %s, s.id, %s, 0, '', %s, %s, %s, '', ''
+FROM {subscriber} s
+WHERE s.status = %s AND s.confirmed_at <= %s
+ON CONFLICT (send_id, subscriber_id) DO NOTHING
+"""
+
+
+def briefing_send_recipients(*, briefing: Briefing) -> int:
+    """How many subscribers a send of this briefing would reach now (for --dry-run)."""
+    return Subscriber.objects.mailable().filter(confirmed_at__lte=timezone.now()).count()
+
+
+def briefing_send_create(*, briefing: Briefing) -> tuple[BriefingSend, bool]:
+    """Create the send and one delivery per subscriber confirmed by now; idempotent.
+
+    The deliveries are inserted by one INSERT ... SELECT, so memory stays flat whatever the
+    list's size; subscribers who confirm later are not part of this send.
+    """
+    with transaction.atomic():
+        send, created = BriefingSend.objects.get_or_create(briefing=briefing)
+        if created:
+            now = timezone.now()
+            sql = DELIVERIES_FROM_SUBSCRIBERS.format(
+                delivery=connection.ops.quote_name(Delivery._meta.db_table),
+                subscriber=connection.ops.quote_name(Subscriber._meta.db_table),
+            )
+            at = connection.ops.adapt_datetimefield_value(now)
+            params = [send.pk, Delivery.Status.PENDING, at, at, at, Status.ACTIVE, at]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+    return send, created
+
+
+def briefing_send_enqueue(*, briefing: Briefing) -> BriefingSend:
+    """Create the briefing's send (once) and queue the work that delivers it."""
+    from subscribers.tasks import briefing_send_deliver
+
+    send, created = briefing_send_create(briefing=briefing)
+    if created or not send.finished_at:
+        transaction.on_commit(lambda: briefing_send_deliver.enqueue(send_id=send.pk))
+    return send
+
+
+def briefing_send_retry_failed(*, send: BriefingSend) -> int:
+    """Put failed deliveries back in the queue (bounced/unsubscribed ones are skipped later)."""
+    from subscribers.tasks import briefing_send_deliver
+
+    with transaction.atomic():
+        count = send.deliveries.filter(status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        if count:
+            BriefingSend.objects.filter(pk=send.pk).update(finished_at=None)
+            transaction.on_commit(lambda: briefing_send_deliver.enqueue(send_id=send.pk))
+    return count
+
+
+def briefing_send_test(*, briefing: Briefing, email: str, name: str = "") -> None:
+    """Send the briefing email, exactly as subscribers get it, to one address (an editor's)."""
+    subscriber = emails.sample_subscriber(email=email, name=name)
+    emails.BriefingEmail(briefing).message(subscriber).send()

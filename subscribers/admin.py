@@ -1,0 +1,150 @@
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Min
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+
+from subscribers import services
+from subscribers.models import BriefingSend, Delivery, Subscriber
+
+
+class Echo:
+    """A write-only file for csv.writer that hands each line back to the streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(queryset, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(Echo())
+    rows = (writer.writerow(row) for row in services.subscribers_export_rows(queryset))
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class ImportForm(forms.Form):
+    csv_file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: email, name (a header row is required). Imported addresses are "
+        "treated as already confirmed; unsubscribed and bounced addresses are never re-added.",
+    )
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "status", "created_at", "confirmed_at", "bounce_count"]
+    list_filter = ["status"]
+    search_fields = ["email", "name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "bounce_count",
+    ]
+    actions = ["export_csv"]
+    change_list_template = "subscribers/admin/subscriber_change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "export/", self.admin_site.admin_view(self.export_all), name="subscribers_export"
+            ),
+            path(
+                "import/", self.admin_site.admin_view(self.import_csv), name="subscribers_import"
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        counts = dict(Subscriber.objects.values_list("status").annotate(n=Count("id")))
+        status_counts = [
+            (label, counts.get(value, 0)) for value, label in Subscriber.Status.choices
+        ]
+        extra_context = {**(extra_context or {}), "status_counts": status_counts}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    @admin.action(description="Export selected subscribers as CSV")
+    def export_csv(self, request, queryset):
+        return csv_response(queryset, "subscribers-selected.csv")
+
+    def export_all(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return csv_response(self.get_queryset(request), "subscribers.csv")
+
+    def import_csv(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["csv_file"].read()
+            report = services.subscribers_import(csv_text=raw.decode("utf-8-sig", "replace"))
+            self.message_user(
+                request,
+                f"Imported: {report.created} added, {report.updated} already subscribed, "
+                f"{report.kept_unsubscribed} kept unsubscribed or bounced, "
+                f"{len(report.errors)} rejected.",
+            )
+            for error in report.errors[:20]:
+                self.message_user(request, error, level=messages.WARNING)
+            return redirect("admin:subscribers_subscriber_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.opts}
+        context["title"] = "Import subscribers"
+        return render(request, "subscribers/admin/import.html", context)
+
+
+class FailedDeliveryInline(admin.TabularInline):
+    model = Delivery
+    verbose_name_plural = "Failures"
+    fields = ["subscriber", "attempts", "last_error", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    max_num = 0
+    show_change_link = False
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("subscriber")
+        return queryset.filter(status=Delivery.Status.FAILED)
+
+
+@admin.register(BriefingSend)
+class BriefingSendAdmin(admin.ModelAdmin):
+    list_display = ["briefing", "started_at", "finished_at", "state_counts", "rate"]
+    readonly_fields = ["briefing", "started_at", "finished_at", "state_counts", "rate"]
+    actions = ["retry_failed"]
+    inlines = [FailedDeliveryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("briefing")
+
+    @admin.display(description="Deliveries by state")
+    def state_counts(self, send):
+        counts = dict(send.deliveries.values_list("status").annotate(n=Count("id")))
+        return ", ".join(
+            f"{label}: {counts.get(value, 0)}" for value, label in Delivery.Status.choices
+        )
+
+    @admin.display(description="Rate (emails/minute)")
+    def rate(self, send):
+        sent = send.deliveries.filter(status=Delivery.Status.SENT)
+        span = sent.aggregate(first=Min("sent_at"), last=Max("sent_at"), n=Count("id"))
+        if not span["n"] or span["first"] == span["last"]:
+            return "—"
+        seconds = (span["last"] - span["first"]).total_seconds()
+        return f"{span['n'] * 60 / seconds:,.0f}"
+
+    @admin.action(description="Retry failed deliveries")
+    def retry_failed(self, request, queryset):
+        total = sum(services.briefing_send_retry_failed(send=send) for send in queryset)
+        self.message_user(request, f"{total} failed deliveries queued again.")

@@ -1,0 +1,263 @@
+"""The delivery worker: claim a batch, send it over one SMTP connection, record every result.
+
+The Delivery rows are the source of truth. A worker claims pending rows with
+SELECT ... FOR UPDATE SKIP LOCKED and a lease; each result is written the moment the SMTP
+server answers, so a worker killed with SIGKILL leaves at most the message it had in flight
+ambiguous. When a lease runs out, another worker takes the rest of the batch over.
+"""
+
+import contextlib
+import logging
+import os
+import smtplib
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from subscribers.emails import BriefingEmail
+from subscribers.models import BriefingSend, Delivery, Subscriber
+
+logger = logging.getLogger(__name__)
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+UNFINISHED = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+
+
+class ConnectionLost(Exception):
+    """The SMTP connection failed: the rest of the batch goes back to the queue."""
+
+
+class ClaimLost(Exception):
+    """Our lease ran out and another worker took the batch over: stop sending it."""
+
+
+def claimable(now) -> Q:
+    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
+        status=Delivery.Status.SENDING, lease_expires_at__lt=now
+    )
+
+
+def deliveries_claim(*, send_id: int, batch_size: int) -> tuple[str, list[Delivery]]:
+    """Claim up to batch_size due deliveries (and expired claims of dead workers)."""
+    now = timezone.now()
+    claim = f"{WORKER_ID}:{uuid.uuid4().hex[:12]}"
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.filter(claimable(now), send_id=send_id)
+            .order_by("id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[:batch_size]
+        )
+        # Re-checking the condition in the UPDATE keeps claims exclusive where the database has
+        # no row locks (SQLite): a row another worker claimed meanwhile no longer matches.
+        Delivery.objects.filter(claimable(now), id__in=ids).update(
+            status=Delivery.Status.SENDING,
+            claim=claim,
+            lease_expires_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            updated_at=now,
+        )
+    batch = Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING)
+    return claim, list(batch.select_related("subscriber").order_by("id"))
+
+
+def backoff(attempts: int) -> timedelta:
+    seconds = settings.DELIVERY_RETRY_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, 3600))
+
+
+class Recorder:
+    """Writes each result of one claimed batch; notices when the claim was taken over."""
+
+    def __init__(self, claim: str):
+        self.claim = claim
+        self.renew_at = time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3
+
+    def _update(self, delivery: Delivery, **fields) -> None:
+        now = timezone.now()
+        mine = Delivery.objects.filter(pk=delivery.pk, claim=self.claim, status="sending")
+        if not mine.update(updated_at=now, lease_expires_at=None, **fields):
+            raise ClaimLost("claim taken over by another worker (lease expired)")
+        if time.monotonic() > self.renew_at:
+            self.renew_lease()
+
+    def renew_lease(self) -> None:
+        lease = timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+        Delivery.objects.filter(claim=self.claim, status="sending").update(lease_expires_at=lease)
+        self.renew_at = time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3
+
+    def sent(self, delivery: Delivery, message_id: str) -> None:
+        self._update(
+            delivery,
+            status=Delivery.Status.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            message_id=message_id,
+            last_error="",
+        )
+        if delivery.subscriber.bounce_count:
+            Subscriber.objects.filter(pk=delivery.subscriber_id).update(bounce_count=0)
+
+    def skipped(self, delivery: Delivery) -> None:
+        self._update(delivery, status=Delivery.Status.SKIPPED, last_error="not subscribed")
+
+    def temporary(self, delivery: Delivery, error: str) -> None:
+        attempts = delivery.attempts + 1
+        if attempts >= settings.DELIVERY_MAX_ATTEMPTS:
+            self.permanent(delivery, f"gave up after {attempts} attempts: {error}", bounce=False)
+            return
+        self._update(
+            delivery,
+            status=Delivery.Status.PENDING,
+            attempts=attempts,
+            last_error=error[:1000],
+            next_attempt_at=timezone.now() + backoff(attempts),
+        )
+
+    def permanent(self, delivery: Delivery, error: str, *, bounce: bool = True) -> None:
+        self._update(
+            delivery,
+            status=Delivery.Status.FAILED,
+            attempts=delivery.attempts + 1,
+            last_error=error[:1000],
+        )
+        if bounce:
+            subscriber_bounce(subscriber_id=delivery.subscriber_id)
+
+    def release(self) -> None:
+        """Give the rest of the batch back, untouched, for the next claim."""
+        Delivery.objects.filter(claim=self.claim, status="sending").update(
+            status=Delivery.Status.PENDING, lease_expires_at=None
+        )
+
+
+def subscriber_bounce(*, subscriber_id: int) -> None:
+    """Count a permanent failure; past the threshold the address is no longer mailed."""
+    subscribers = Subscriber.objects.filter(pk=subscriber_id)
+    subscribers.update(bounce_count=F("bounce_count") + 1)
+    subscribers.filter(
+        bounce_count__gte=settings.SUBSCRIBER_BOUNCE_THRESHOLD,
+        status__in=[Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED],
+    ).update(status=Subscriber.Status.BOUNCED)
+
+
+def smtp_error(exc: Exception) -> tuple[bool, str]:
+    """(permanent?, description) of an SMTP error; raise ConnectionLost for connection faults."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return code >= 500, f"{code} {text.decode(errors='replace')}"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        raise ConnectionLost(f"sender refused: {exc.smtp_code} {exc.smtp_error!r}") from exc
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return exc.smtp_code >= 500, f"{exc.smtp_code} {text}"
+    raise ConnectionLost(f"{type(exc).__name__}: {exc}") from exc
+
+
+def batch_send(
+    *, email: BriefingEmail, connection, claim: str, batch: list[Delivery], progress=None
+) -> None:
+    recorder = Recorder(claim)
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        logger.warning("SMTP server unavailable: %s", exc)
+        connection_reset(connection)
+        for delivery in batch:  # every attempt counts, so an outage ends in backoff, not a spin
+            recorder.temporary(delivery, f"connect: {type(exc).__name__}: {exc}")
+        return
+    for delivery in batch:
+        try:
+            if delivery.subscriber.status != Subscriber.Status.ACTIVE:
+                recorder.skipped(delivery)
+            else:
+                deliver_one(email, connection, recorder, delivery)
+        except ClaimLost as exc:
+            logger.warning("delivery batch abandoned: %s", exc)
+            return
+        except (ConnectionLost, smtplib.SMTPException, OSError) as exc:
+            logger.warning("SMTP connection lost: %s", exc)
+            connection_reset(connection)
+            recorder.temporary(delivery, f"{type(exc).__name__}: {exc}")
+            recorder.release()
+            return
+        if progress:
+            progress(1)
+
+
+def deliver_one(email: BriefingEmail, connection, recorder: Recorder, delivery: Delivery) -> None:
+    message = email.message(delivery.subscriber, connection=connection)
+    try:
+        connection.send_messages([message])
+    except smtplib.SMTPException as exc:
+        permanent, error = smtp_error(exc)  # raises ConnectionLost for connection faults
+        if permanent:
+            recorder.permanent(delivery, error)
+        else:
+            recorder.temporary(delivery, error)
+        return
+    recorder.sent(delivery, message.extra_headers["Message-ID"])
+
+
+def connection_reset(connection) -> None:
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
+    connection.connection = None
+
+
+def send_deliver(
+    *, send_id: int, progress: Callable[[int], None] | None = None, max_batches: int | None = None
+) -> None:
+    """Deliver everything of this send that is due now; return when nothing is claimable."""
+    send = BriefingSend.objects.select_related("briefing").get(pk=send_id)
+    email = BriefingEmail(send.briefing)
+    connection = get_connection()
+    batches = 0
+    try:
+        while max_batches is None or batches < max_batches:
+            claim, batch = deliveries_claim(
+                send_id=send_id, batch_size=settings.DELIVERY_BATCH_SIZE
+            )
+            if not batch:
+                break
+            batch_send(
+                email=email, connection=connection, claim=claim, batch=batch, progress=progress
+            )
+            batches += 1
+    finally:
+        connection_reset(connection)
+    send_finish_if_complete(send_id=send_id)
+
+
+def send_finish_if_complete(*, send_id: int) -> bool:
+    """A send is complete only when none of its deliveries is pending or being sent."""
+    if Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED).exists():
+        return False
+    BriefingSend.objects.filter(pk=send_id, finished_at__isnull=True).update(
+        finished_at=timezone.now()
+    )
+    return True
+
+
+def send_next_due(*, send_id: int):
+    """When this send's next delivery becomes claimable (None if nothing is left to do)."""
+    unfinished = Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED)
+    times = unfinished.aggregate(
+        retry=Min("next_attempt_at", filter=Q(status=Delivery.Status.PENDING)),
+        lease=Min("lease_expires_at", filter=Q(status=Delivery.Status.SENDING)),
+    )
+    due = [value for value in times.values() if value is not None]
+    if not due and unfinished.exists():
+        return timezone.now()
+    return min(due) if due else None
+
+
+def sends_unfinished():
+    return BriefingSend.objects.filter(finished_at__isnull=True).order_by("started_at")

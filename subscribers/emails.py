@@ -1,0 +1,178 @@
+"""The emails subscribers receive: the confirmation request and the briefing itself.
+
+A briefing is rendered (and its CSS inlined) once per send; each subscriber's copy then only
+swaps in their greeting and their own links, so a send of 100,000 costs one render.
+"""
+
+import re
+import textwrap
+from email.utils import formataddr, make_msgid
+from html import unescape
+from urllib.parse import urlsplit
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.text import slugify
+
+from articles.models import Article
+from briefing.models import Briefing
+from subscribers.models import Subscriber
+
+# Placeholders survive template escaping and CSS inlining (no <, >, &, quotes in them).
+GREETING = "@@greeting@@"
+UNSUBSCRIBE_URL = "@@unsubscribe_url@@"
+PREFERENCES_URL = "@@preferences_url@@"
+
+_inliner = css_inline.CSSInliner(keep_style_tags=True)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def site_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def one_line(value: str) -> str:
+    """Header values and display names: no control characters, so nothing can inject a header."""
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
+def recipient(subscriber: Subscriber) -> str:
+    return formataddr((one_line(subscriber.name), subscriber.email))
+
+
+def list_id() -> str:
+    ident = settings.LIST_ID or f"{slugify(settings.SITE_NAME) or 'briefing'}.{site_domain()}"
+    return f"{one_line(settings.SITE_NAME)} <{ident}>"
+
+
+def briefing_subject(briefing: Briefing) -> str:
+    day = briefing.date
+    return one_line(
+        settings.BRIEFING_EMAIL_SUBJECT.format(
+            title=briefing.title,
+            weekday=f"{day:%A}",
+            month=f"{day:%B}",
+            day=day.day,
+            year=day.year,
+            site_name=settings.SITE_NAME,
+        )
+    )
+
+
+def greeting(subscriber: Subscriber) -> str:
+    name = one_line(subscriber.name)
+    return f"Good morning, {name}." if name else "Good morning."
+
+
+def plain_text(html_fragment: str) -> str:
+    """Sanitized HTML as readable plain text: paragraphs kept, tags dropped, entities decoded."""
+    text = re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", html_fragment)
+    paragraphs = (" ".join(part.split()) for part in unescape(strip_tags(text)).split("\n\n"))
+    return "\n\n".join(wrap(p) for p in paragraphs if p)
+
+
+def wrap(paragraph: str) -> str:
+    return "\n".join(textwrap.wrap(paragraph, 78, break_long_words=False, break_on_hyphens=False))
+
+
+def with_plain_text(entry):
+    entry.excerpt_text = plain_text(entry.article.excerpt)
+    return entry
+
+
+class BriefingEmail:
+    """One briefing's email, rendered once, personalised per subscriber."""
+
+    def __init__(self, briefing: Briefing):
+        self.briefing = briefing
+        self.subject = briefing_subject(briefing)
+        entries = (
+            briefing.entries.filter(article__in=Article.objects.published())
+            .select_related("article__source")
+            .prefetch_related("article__article_authors__author")
+        )
+        context = {
+            "briefing": briefing,
+            "entries": [with_plain_text(entry) for entry in entries],
+            "subject": self.subject,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+            "briefing_url": absolute(briefing.get_absolute_url()),
+            "greeting": GREETING,
+            "unsubscribe_url": UNSUBSCRIBE_URL,
+            "preferences_url": PREFERENCES_URL,
+        }
+        html = render_to_string("subscribers/email/briefing.html", context)
+        self.html = _inliner.inline(html)
+        context["intro_text"] = plain_text(briefing.intro)
+        self.text = render_to_string("subscribers/email/briefing.txt", context)
+        self.from_email = settings.DEFAULT_FROM_EMAIL
+        self.list_id = list_id()
+        self.domain = site_domain()
+
+    def bodies(self, subscriber: Subscriber) -> tuple[str, str]:
+        """The (text, html) bodies exactly as this subscriber receives them."""
+        values = {
+            GREETING: greeting(subscriber),
+            UNSUBSCRIBE_URL: absolute(subscriber.get_unsubscribe_url()),
+            PREFERENCES_URL: absolute(subscriber.get_absolute_url()),
+        }
+        text, html = self.text, self.html
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+            html = html.replace(placeholder, escape(value))
+        return text, html
+
+    def message(self, subscriber: Subscriber, connection=None) -> EmailMultiAlternatives:
+        text, html = self.bodies(subscriber)
+        unsubscribe = absolute(subscriber.get_unsubscribe_url())
+        list_unsubscribe = f"<{unsubscribe}>"
+        if settings.UNSUBSCRIBE_MAILTO:
+            list_unsubscribe += f", <mailto:{settings.UNSUBSCRIBE_MAILTO}?subject=unsubscribe>"
+        headers = {
+            "Message-ID": make_msgid(idstring="briefing", domain=self.domain),
+            "List-Id": self.list_id,
+            "List-Unsubscribe": list_unsubscribe,
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=text,
+            from_email=self.from_email,
+            to=[recipient(subscriber)],
+            headers=headers,
+            connection=connection,
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
+
+def sample_subscriber(*, email: str = "reader@example.org", name: str = "") -> Subscriber:
+    """An unsaved subscriber for previews and test sends; its links lead to a 'not found'."""
+    status = Subscriber.Status.ACTIVE
+    return Subscriber(email=email, name=name, token="preview", status=status)  # noqa: S106
+
+
+def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlternatives:
+    context = {
+        "subscriber": subscriber,
+        "site_name": settings.SITE_NAME,
+        "confirm_url": absolute(reverse("subscribers:confirm", kwargs={"token": token})),
+        "max_age_days": max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
+    }
+    message = EmailMultiAlternatives(
+        subject=one_line(f"Confirm your subscription to the {settings.SITE_NAME}"),
+        body=render_to_string("subscribers/email/confirm.txt", context),
+        to=[recipient(subscriber)],
+        headers={"Message-ID": make_msgid(idstring="confirm", domain=site_domain())},
+    )
+    html = render_to_string("subscribers/email/confirm.html", context)
+    message.attach_alternative(_inliner.inline(html), "text/html")
+    return message

@@ -1,0 +1,40 @@
+"""The sweep: finish every unfinished send (retries due, claims of dead workers). Cron-safe.
+
+Run it every few minutes from cron; any number may run at once, on any number of machines:
+workers share the work through row claims, never sending one delivery twice.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from subscribers import delivery
+
+
+class Command(BaseCommand):
+    help = "Send the deliveries that are due for every unfinished briefing send."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--until-complete",
+            action="store_true",
+            help="Keep going (waiting for retries and expired claims) until every send is done.",
+        )
+        parser.add_argument(
+            "--max-wait", type=float, default=3600, help="Seconds, with the above."
+        )
+
+    def handle(self, *args, until_complete, max_wait, **options):
+        deadline = time.monotonic() + max_wait
+        while True:
+            for send in delivery.sends_unfinished():
+                delivery.send_deliver(send_id=send.pk)
+            waits = [delivery.send_next_due(send_id=s.pk) for s in delivery.sends_unfinished()]
+            waits = [w for w in waits if w is not None]
+            if not until_complete or not waits or time.monotonic() > deadline:
+                break
+            pause = (min(waits) - timezone.now()).total_seconds()
+            time.sleep(min(max(pause, 0.2), 30))
+        left = delivery.sends_unfinished().count()
+        self.stdout.write(f"Unfinished sends: {left}.")
