@@ -21,6 +21,7 @@ from django.views.generic import (
 from articles.models import ArticleAuthor
 from briefing import cache
 from briefing.models import Briefing, BriefingEntry
+from stories.coverage import other_coverage_for
 
 
 def entries_prefetch(*, published_only: bool = True) -> Prefetch:
@@ -39,6 +40,7 @@ def entries_prefetch(*, published_only: bool = True) -> Prefetch:
 
 def render_body(briefing: Briefing) -> str:
     """The briefing as readers see it, without the page around it (also the feeds' item)."""
+    other_coverage_for([entry.article for entry in briefing.entries.all()])  # one query
     return render_to_string("briefing/includes/briefing_body.html", {"briefing": briefing})
 
 

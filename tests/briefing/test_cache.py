@@ -1,0 +1,151 @@
+"""Readers are served from a cache, and never see a stale briefing after an editor saves."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+from briefing.models import Briefing, BriefingEntry
+from briefing.services import briefing_publish
+from tests.briefing.factories import ArticleFactory, briefing_of
+from tests.briefing.test_admin import change_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def main_of(response) -> str:
+    """The main column only (the sidebar lists recent articles too)."""
+    page = response.content.decode()
+    return page[page.index("<main") : page.index("</main>")]
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def briefing():
+    return briefing_of(
+        [ArticleFactory(title="Original headline"), ArticleFactory(title="Second story")],
+        date=datetime.date(2024, 9, 1),
+    )
+
+
+def test_a_cached_page_costs_fewer_queries_than_the_first(client, briefing):
+    cold = queries_for(client, "/")
+    warm = queries_for(client, "/")
+    assert warm <= cold - 4  # the briefing, its entries, the bylines, the neighbours
+    assert queries_for(client, briefing.get_absolute_url()) <= cold
+
+
+@pytest.mark.parametrize("url", ["/", "/briefings/2024/09/01/"])
+def test_editing_an_article_shows_at_once(client, briefing, url):
+    assert "Original headline" in main_of(client.get(url))
+    article = Article.objects.get(title="Original headline")
+    article.title = "Corrected headline"
+    article.save()
+    page = main_of(client.get(url))
+    assert "Corrected headline" in page and "Original headline" not in page
+
+
+def test_unpublishing_an_article_removes_it_at_once(client, briefing):
+    client.get("/")
+    article = Article.objects.get(title="Second story")
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert "Second story" not in main_of(client.get("/"))
+
+
+def test_publishing_a_new_briefing_replaces_the_home_page_at_once(client, briefing):
+    assert "Sunday, September 1, 2024" in main_of(client.get("/"))
+    assert 'rel="next"' not in main_of(client.get(briefing.get_absolute_url()))
+    tomorrow = briefing_of(
+        [ArticleFactory(title="Next day story")],
+        date=datetime.date(2024, 9, 2),
+        status=Briefing.Status.DRAFT,
+        published_at=None,
+    )
+    briefing_publish(briefing=tomorrow)
+    home = main_of(client.get("/"))
+    assert "Monday, September 2, 2024" in home and "Next day story" in home
+    # The older day page now links forward to the new one.
+    assert tomorrow.get_absolute_url() in main_of(client.get(briefing.get_absolute_url()))
+
+
+def test_editing_entries_in_the_admin_shows_at_once(client, briefing):
+    client.get("/")
+    editor = User.objects.create_superuser("boss", "boss@example.org", "pw")
+    data = form_data(briefing)
+    data["entries-0-section"] = "Breaking"
+    data["entries-0-position"], data["entries-1-position"] = 2, 1
+    client.force_login(editor)
+    assert client.post(change_url(briefing), data).status_code == 302
+    client.logout()
+
+    page = main_of(client.get("/"))
+    assert page.find("Second story") < page.find("Breaking") < page.find("Original headline")
+
+
+def test_removing_an_entry_or_unpublishing_shows_at_once(client, briefing):
+    client.get("/")
+    BriefingEntry.objects.filter(article__title="Second story").delete()
+    assert "Second story" not in main_of(client.get("/"))
+    briefing.status = Briefing.Status.DRAFT
+    briefing.save()
+    assert client.get(briefing.get_absolute_url()).status_code == 404
+    assert "No briefing yet" in main_of(client.get("/"))
+
+
+def test_the_cached_page_never_carries_another_readers_csrf_token(client, briefing):
+    from django.test import Client
+
+    client.get("/")
+    other_reader = Client()
+    other_reader.get("/")  # served from the cache
+    first_token, second_token = (
+        client.cookies.get("csrftoken"),
+        other_reader.cookies.get("csrftoken"),
+    )
+    if first_token and second_token:  # the sidebar's subscribe form sets one
+        assert first_token.value != second_token.value
+        assert first_token.value not in other_reader.get("/").content.decode()
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 600])
+@pytest.mark.parametrize("url", ["/", "/briefings/2024/09/01/"])
+def test_briefing_pages_cost_the_same_queries_for_3_or_30_entries(
+    client, settings, cache_seconds, url
+):
+    settings.BRIEFING_CACHE_SECONDS = cache_seconds
+    small = briefing_of(ArticleFactory.create_batch(3), date=datetime.date(2024, 9, 1))
+    with CaptureQueriesContext(connection) as with_3:
+        client.get(url)
+    small.delete()
+    from django.core.cache import cache
+
+    cache.clear()
+    briefing_of(
+        ArticleFactory.create_batch(30, authors=["A", "B"]), date=datetime.date(2024, 9, 1)
+    )
+    with CaptureQueriesContext(connection) as with_30:
+        response = client.get(url)
+    assert response.content.decode().count('class="briefing-entry"') == 30
+    assert len(with_30) == len(with_3)
+    assert len(with_30) <= 12
+
+
+@pytest.mark.parametrize("url", ["/briefings/", "/briefings/2024/", "/briefings/2024/09/"])
+def test_archive_pages_cost_the_same_queries_for_3_or_30_briefings(client, url):
+    def days(first, count):
+        for n in range(count):
+            briefing_of([ArticleFactory()], date=datetime.date(2024, 9, first + n))
+
+    days(1, 3)
+    few = queries_for(client, url)
+    days(4, 27)
+    assert queries_for(client, url) == few
