@@ -41,7 +41,7 @@ def subscriber_find(*, email: str) -> Subscriber | None:
 
 
 def confirm_token_make(*, subscriber: Subscriber) -> str:
-    payload = {"id": subscriber.pk, "e": subscriber.email.lower(), "t": int(time.time())}
+    payload = {"id": subscriber.pk, "e": subscriber.email.lower(), "t": round(time.time(), 3)}
     return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
 

@@ -30,11 +30,13 @@ class SinkHandler:
         self.lock = threading.Lock()
         self.received: list[tuple[str, bytes]] = []
         self.rcpt_replies: dict[str, str] = {}
+        self.rcpt_replies_once: dict[str, str] = {}  # greylisting: refuse once, then accept
         self.drop_on_data: set[int] = set()  # the Nth DATA command (1-based) drops the link
         self.data_commands = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = self.rcpt_replies.get(address)
+        with self.lock:
+            reply = self.rcpt_replies.get(address) or self.rcpt_replies_once.pop(address, None)
         if reply:
             return reply
         envelope.rcpt_tos.append(address)

@@ -1,0 +1,160 @@
+"""When mail servers misbehave: every confirmed subscriber is still mailed once, nothing lost."""
+
+import datetime
+import io
+import socket
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from briefing.models import Briefing, BriefingEntry
+from subscribers.models import BriefingSend, Delivery, Subscriber
+from subscribers.services import briefing_send_create, briefing_send_retry_failed
+
+from .conftest import SubscriberFactory, free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def sweep(*args):
+    call_command("send_pending_deliveries", *args, stdout=io.StringIO())
+
+
+def deliveries(address):
+    return Delivery.objects.filter(subscriber__email=address)
+
+
+def test_4xx_5xx_and_a_dropped_connection_end_with_everyone_mailed_once(
+    smtp, settings, published_briefing
+):
+    settings.DELIVERY_BATCH_SIZE = 7
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    SubscriberFactory.reset_sequence(0)
+    readers = [s.email for s in SubscriberFactory.create_batch(20)]
+    smtp.rcpt_replies_once["reader3@example.org"] = "450 4.2.1 Mailbox busy, try later"
+    smtp.rcpt_replies["reader5@example.org"] = "550 5.1.1 No such user"
+    smtp.rcpt_replies["reader8@example.org"] = "451 4.3.0 Temporary local problem"
+    smtp.drop_on_data = {4, 11}
+    send, _ = briefing_send_create(briefing=published_briefing)
+
+    sweep("--until-complete", "--max-wait", "30")
+
+    counts = smtp.counts()
+    refused = {"reader5@example.org", "reader8@example.org"}
+    for address in readers:
+        assert counts[address] == (0 if address in refused else 1), address
+    send.refresh_from_db()
+    assert send.finished_at is not None
+    for address in refused:
+        (failed,) = deliveries(address)
+        assert failed.status == Delivery.Status.FAILED
+    (bounced,) = deliveries("reader5@example.org")
+    assert bounced.last_error.startswith("550 5.1.1")
+    assert bounced.attempts == 1
+    assert Subscriber.objects.get(email="reader5@example.org").bounce_count == 1
+    (gave_up,) = deliveries("reader8@example.org")
+    assert gave_up.attempts == 3
+    assert "451 4.3.0" in gave_up.last_error
+    (retried,) = deliveries("reader3@example.org")
+    assert (retried.status, retried.attempts) == (Delivery.Status.SENT, 2)
+    dropped = Delivery.objects.filter(status=Delivery.Status.SENT, attempts=2)
+    assert dropped.count() >= 2  # the messages whose connection dropped went again, once
+
+
+@pytest.fixture
+def readers(db):
+    SubscriberFactory.reset_sequence(0)
+    return SubscriberFactory.create_batch(10)
+
+
+def test_a_permanent_failure_past_the_threshold_marks_the_address_bounced(
+    smtp, settings, published_briefing, readers
+):
+    settings.SUBSCRIBER_BOUNCE_THRESHOLD = 1
+    smtp.rcpt_replies["reader2@example.org"] = "550 5.1.1 No such user"
+    briefing_send_create(briefing=published_briefing)
+    sweep()
+    bounced = Subscriber.objects.get(email="reader2@example.org")
+    assert bounced.status == Subscriber.Status.BOUNCED
+
+    tomorrow = Briefing.objects.create(
+        date=datetime.date(2024, 9, 2), status=Briefing.Status.PUBLISHED
+    )
+    BriefingEntry.objects.create(briefing=tomorrow, article_id=2)
+    send, _ = briefing_send_create(briefing=tomorrow)
+    sweep()
+    assert not send.deliveries.filter(subscriber=bounced).exists()
+    assert smtp.counts()["reader2@example.org"] == 0
+    assert sum(smtp.counts().values()) == 18
+
+
+def test_only_confirmed_active_subscribers_at_send_time_are_mailed(
+    smtp, published_briefing, readers
+):
+    for email, status in [
+        ("pending@example.org", Subscriber.Status.PENDING),
+        ("paused@example.org", Subscriber.Status.PAUSED),
+        ("gone@example.org", Subscriber.Status.UNSUBSCRIBED),
+        ("bounced@example.org", Subscriber.Status.BOUNCED),
+    ]:
+        Subscriber.objects.create(email=email, status=status, confirmed_at=timezone.now())
+    send, _ = briefing_send_create(briefing=published_briefing)
+    SubscriberFactory(email="late@example.org", confirmed_at=timezone.now())
+    leaving = readers[0]
+    Subscriber.objects.filter(pk=leaving.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+
+    sweep()
+
+    assert set(smtp.counts()) == {r.email for r in readers[1:]}
+    assert send.deliveries.get(subscriber=leaving).status == Delivery.Status.SKIPPED
+    send.refresh_from_db()
+    assert send.finished_at is not None
+
+
+def test_a_send_is_not_complete_while_the_mail_server_is_down(
+    smtp, settings, published_briefing, readers
+):
+    settings.DELIVERY_RETRY_BACKOFF_SECONDS = 60
+    live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # nothing listens there
+    send, _ = briefing_send_create(briefing=published_briefing)
+    sweep()
+    send.refresh_from_db()
+    assert send.finished_at is None
+    assert set(send.deliveries.values_list("status", "attempts")) == {("pending", 1)}
+    assert "Connection" in send.deliveries.first().last_error
+
+    settings.EMAIL_PORT = live_port  # the server is back, and the retries fall due
+    send.deliveries.update(next_attempt_at=timezone.now())
+    sweep()
+    send.refresh_from_db()
+    assert send.finished_at is not None
+    assert sorted(smtp.counts().values()) == [1] * 10
+
+
+def test_a_server_that_never_answers_times_out_and_is_retried(
+    smtp, settings, published_briefing, readers
+):
+    settings.DELIVERY_RETRY_BACKOFF_SECONDS = 60
+    settings.EMAIL_TIMEOUT = 1
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        settings.EMAIL_PORT = silent.getsockname()[1]
+        send, _ = briefing_send_create(briefing=published_briefing)
+        sweep()
+    assert set(send.deliveries.values_list("status", flat=True)) == {"pending"}
+    assert "timed out" in send.deliveries.first().last_error
+
+
+def test_retry_failed_sends_the_failures_again(smtp, published_briefing, readers):
+    smtp.rcpt_replies["reader4@example.org"] = "554 5.7.1 Rejected"
+    send, _ = briefing_send_create(briefing=published_briefing)
+    sweep()
+    assert send.deliveries.get(status="failed").subscriber.email == "reader4@example.org"
+    del smtp.rcpt_replies["reader4@example.org"]
+    assert briefing_send_retry_failed(send=send) == 1
+    assert BriefingSend.objects.get().finished_at is None
+    sweep()
+    assert smtp.counts()["reader4@example.org"] == 1
+    assert set(send.deliveries.values_list("status", flat=True)) == {"sent"}
