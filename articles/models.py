@@ -52,15 +52,18 @@ class ArticleQuerySet(models.QuerySet):
     def recent(self):
         return self.order_by("-published_at", "-id")
 
-    def with_related(self):
-        """Everything an article's byline and date line need, in a fixed number of queries."""
+    def with_byline(self):
+        """What an article's byline and date line need: two queries for any number."""
         return self.select_related("source").prefetch_related(
             Prefetch(
                 "article_authors",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-            ),
-            "tags",
+            )
         )
+
+    def with_related(self):
+        """The byline, the date line and the tags, in a fixed number of queries."""
+        return self.with_byline().prefetch_related("tags")
 
 
 class Article(models.Model):

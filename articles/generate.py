@@ -1,0 +1,202 @@
+"""A large, realistic synthetic archive for benchmarks (`manage.py generate_archive`).
+
+Twenty years of dates, hundreds of sources, thousands of authors and tags, words drawn from a
+Zipf-like distribution (so some words are in most articles, as in real news). Rows go in with
+`bulk_create` in batches; each batch's search vectors are then computed in one UPDATE.
+"""
+
+import datetime
+import itertools
+import random
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.utils import timezone
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, ArticleAuthor, Author, Source
+from articles.search import update_search_vectors
+
+NEWS_WORDS = """
+israel gaza hamas iran hezbollah ukraine russia putin zelensky biden trump nato turkey
+erdogan wagner syria lebanon egypt jordan saudi arabia china taiwan europe france germany
+britain election parliament minister government president policy war peace ceasefire
+hostages army soldiers missile drone attack defense security intelligence document leaked
+report sanctions economy inflation market oil energy climate court judge law vote campaign
+protest police border migrants refugees aid health vaccine hospital school university
+students teachers science technology internet social media company bank trade tariffs
+weapons nuclear treaty talks summit diplomacy embassy ambassador united nations council
+resolution terror terrorism militants rockets airstrike tunnel jerusalem tel aviv tehran
+moscow kyiv washington london paris berlin beijing ankara cairo beirut damascus riyadh
+""".split()  # noqa: SIM905
+SYLLABLES = """
+ka lo mi ne ru sa te vo zu ar el in om un ba de fi go hu ja ke li mo
+""".split()  # noqa: SIM905
+BIG = 20000
+GIN_INDEX = "article_search_vector_gin"
+LABELS = ["", "", "", "", "", "", "Editorial", "Op-Ed", "Analysis", "Interview"]
+FIRST = """
+Anna Ben Carla David Elena Farid Gal Hana Ivan Jonah Karen Leah Moshe Nora Omar
+""".split()  # noqa: SIM905
+LAST = """
+Cohen Levi Smith Garcia Novak Rossi Kim Haddad Weiss Brown Katz Silva Meyer
+""".split()  # noqa: SIM905
+
+
+class Vocabulary:
+    """Words with Zipf-like frequencies: real news words first, then invented ones."""
+
+    def __init__(self, rng: random.Random, size: int = 20000):
+        invented = set()
+        while len(invented) < size - len(NEWS_WORDS):
+            invented.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
+        self.words = NEWS_WORDS + sorted(invented)
+        self.cum = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(self.words))))
+        self.rng = rng
+
+    def sample(self, count: int) -> list[str]:
+        return self.rng.choices(self.words, cum_weights=self.cum, k=count)
+
+
+def _names(rng: random.Random, count: int, make: Callable[[int], str]) -> list[str]:
+    return [make(index) for index in range(count)]
+
+
+def ensure_catalogue(*, sources: int, authors: int, tags: int, rng: random.Random, vocab):
+    """Sources, authors and tags for the generated articles (created once, reused)."""
+    Source.objects.bulk_create(
+        [
+            Source(name=f"{w.title()} {kind} {i}", slug=f"gen-source-{i}",
+                   home_page=f"https://source{i}.example.com/")
+            for i, (w, kind) in enumerate(
+                zip(vocab.sample(sources), itertools.cycle(["Times", "Post", "News", "Herald"]))
+            )
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )  # fmt: skip
+    Author.objects.bulk_create(
+        [
+            Author(name=f"{rng.choice(FIRST)} {rng.choice(LAST)}-{i}", slug=f"gen-author-{i}")
+            for i in range(authors)
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    tag_words = list(dict.fromkeys(NEWS_WORDS + vocab.words[len(NEWS_WORDS) :]))[:tags]
+    Tag.objects.bulk_create(
+        [Tag(name=f"{word} {i}", slug=f"gen-tag-{i}") for i, word in enumerate(tag_words)],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    return (
+        list(Source.objects.filter(slug__startswith="gen-source-").values_list("id", flat=True)),
+        list(Author.objects.filter(slug__startswith="gen-author-").values_list("id", flat=True)),
+        list(Tag.objects.filter(slug__startswith="gen-tag-").values_list("id", flat=True)),
+    )
+
+
+def archive_generate(
+    *,
+    articles: int,
+    batch_size: int = 5000,
+    sources: int = 400,
+    authors: int = 5000,
+    tags: int = 3000,
+    seed: int = 1,
+    progress: Callable[[int], None] = lambda done: None,
+) -> int:
+    """Add `articles` generated articles to the archive; returns how many were added."""
+    rng = random.Random(seed)
+    vocab = Vocabulary(rng)
+    source_ids, author_ids, tag_ids = ensure_catalogue(
+        sources=sources, authors=authors, tags=tags, rng=rng, vocab=vocab
+    )
+    content_type = ContentType.objects.get_for_model(Article)
+    # Maintaining the GIN index row by row costs more than building it once at the end.
+    rebuild_index = connection.vendor == "postgresql" and articles >= BIG
+    if rebuild_index:
+        _run(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+    start = (Article.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    done = 0
+    while done < articles:
+        count = min(batch_size, articles - done)
+        first_id = start + done
+        with transaction.atomic():
+            _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids,
+                          content_type)  # fmt: skip
+            update_search_vectors(id_range=(first_id, first_id + count))
+        done += count
+        progress(done)
+    _reset_sequence()
+    if rebuild_index:
+        _run(f"CREATE INDEX {GIN_INDEX} ON articles_article USING GIN (search_vector)")
+        _run("VACUUM ANALYZE articles_article")  # needs autocommit: a command, not a test
+    return done
+
+
+def _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids, content_type):
+    today = datetime.date.today()
+    rows, bylines, tagged = [], [], []
+    for pk in range(first_id, first_id + count):
+        day = today - datetime.timedelta(days=rng.randint(0, 20 * 365))
+        title_words = vocab.sample(rng.randint(6, 12))
+        title = " ".join(title_words).capitalize()
+        paragraphs = [" ".join(vocab.sample(rng.randint(30, 60))) for _ in range(2)]
+        published = rng.random() > 0.03
+        moment = datetime.datetime.combine(day, datetime.time(6), tzinfo=datetime.UTC)
+        rows.append(
+            Article(
+                id=pk,
+                title=title,
+                slug=f"{'-'.join(title_words[:6])}-{pk}",
+                source_id=rng.choice(source_ids),
+                label=rng.choice(LABELS),
+                original_date=day,
+                original_url=f"https://example.com/{day:%Y/%m/%d}/{pk}",
+                url_key=f"example.com/{day:%Y/%m/%d}/{pk}",
+                pull_quote=" ".join(vocab.sample(rng.randint(12, 25))).capitalize() + ".",
+                excerpt="".join(f"<p>{p.capitalize()}.</p>" for p in paragraphs),
+                status=Article.Status.PUBLISHED if published else Article.Status.DRAFT,
+                published_at=moment + datetime.timedelta(minutes=rng.randint(0, 1400))
+                if published
+                else None,
+                created_at=timezone.now(),
+                updated_at=timezone.now(),
+            )
+        )
+        people = rng.sample(author_ids, k=rng.choice([0, 1, 1, 1, 2, 2, 3]))
+        bylines += [ArticleAuthor(article_id=pk, author_id=a, position=i)
+                    for i, a in enumerate(people)]  # fmt: skip
+        for tag_id in set(rng.choices(tag_ids, cum_weights=_tag_weights(tag_ids), k=3)):
+            tagged.append(TaggedItem(content_type=content_type, object_id=pk, tag_id=tag_id))
+    Article.objects.bulk_create(rows)
+    ArticleAuthor.objects.bulk_create(bylines)
+    TaggedItem.objects.bulk_create(tagged)
+
+
+_weights_cache: dict[int, list[float]] = {}
+
+
+def _tag_weights(tag_ids: list[int]) -> list[float]:
+    if len(tag_ids) not in _weights_cache:
+        _weights_cache[len(tag_ids)] = list(
+            itertools.accumulate(1 / (rank + 1) for rank in range(len(tag_ids)))
+        )
+    return _weights_cache[len(tag_ids)]
+
+
+def _run(sql: str):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def _reset_sequence():
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), "
+            "(SELECT max(id) FROM articles_article))"
+        )

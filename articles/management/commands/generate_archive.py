@@ -1,0 +1,52 @@
+"""Generate a large synthetic archive for benchmarks: `manage.py generate_archive --articles N`."""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.generate import archive_generate
+
+
+class Command(BaseCommand):
+    help = "Add N generated articles (20 years, hundreds of sources, thousands of authors/tags)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--articles", type=int, required=True)
+        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--sources", type=int, default=400)
+        parser.add_argument("--authors", type=int, default=5000)
+        parser.add_argument("--tags", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--dry-run", action="store_true", help="Say what would be done.")
+
+    def handle(self, *args, articles, dry_run, **options):
+        if articles < 1:
+            raise CommandError("--articles must be at least 1.")
+        if dry_run:
+            self.stdout.write(f"Would generate {articles} articles.")
+            return
+        started = time.monotonic()
+        added = archive_generate(
+            articles=articles,
+            batch_size=options["batch_size"],
+            sources=options["sources"],
+            authors=options["authors"],
+            tags=options["tags"],
+            seed=options["seed"],
+            progress=lambda done: self._progress(done, articles, started),
+        )
+        self.stdout.write("")
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Generated {added} articles in {elapsed:.0f} s."))
+
+    def _progress(self, done, total, started):
+        width = 30
+        filled = width * done // total
+        rate = done / max(time.monotonic() - started, 0.001)
+        bar = "#" * filled + "." * (width - filled)
+        line = f"\r[{bar}] {done}/{total} articles ({rate:,.0f}/s)"
+        self.stdout.write(line, ending="")
+        if not sys.stdout.isatty():
+            self.stdout.write("")
+        self.stdout.flush()

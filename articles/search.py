@@ -1,0 +1,137 @@
+"""Full-text search over the archive.
+
+PostgreSQL: a stored, GIN-indexed `search_vector` (title A, authors and source B, pull quote C,
+excerpt D), queried with `websearch_to_tsquery`. Ranking every match of a common word at a
+million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked;
+a rare word's matches are all ranked. SQLite (first runs, development) gets a plain
+`icontains` search over the same fields.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+CONFIG = "english"
+CANDIDATES = 1000
+MAX_QUERY_LENGTH = 200
+# Private-use characters: ts_headline marks matches with them, then everything is escaped and
+# only they become <mark>, so nothing an editor typed is ever rendered as markup.
+START, STOP = "\ue000", "\ue001"
+
+# The vector of one or more articles, computed in the database from the stored fields. The
+# excerpt is HTML: tags are stripped so that markup never becomes a search term.
+UPDATE_SQL = f"""
+UPDATE articles_article AS a SET search_vector =
+    setweight(to_tsvector('{CONFIG}', coalesce(a.title, '')), 'A')
+    || setweight(to_tsvector('{CONFIG}', coalesce((
+        SELECT string_agg(au.name, ' ' ORDER BY aa.position)
+        FROM articles_articleauthor aa JOIN articles_author au ON au.id = aa.author_id
+        WHERE aa.article_id = a.id), '') || ' ' || s.name), 'B')
+    || setweight(to_tsvector('{CONFIG}', coalesce(a.pull_quote, '')), 'C')
+    || setweight(to_tsvector('{CONFIG}',
+        regexp_replace(coalesce(a.excerpt, ''), '<[^>]*>', ' ', 'g')), 'D')
+FROM articles_source AS s
+WHERE s.id = a.source_id AND {{where}}
+"""  # noqa: S608 (constants only; values go in as parameters)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def update_search_vectors(*, article_ids=None, source_ids=None, author_ids=None, id_range=None):
+    """Recompute stored vectors for the given articles (or every article of some sources or
+    authors, or an id range for bulk generation). A no-op outside PostgreSQL."""
+    if not is_postgres():
+        return
+    if article_ids is not None:
+        where, params = "a.id = ANY(%s)", [list(article_ids)]
+    elif source_ids is not None:
+        where, params = "a.source_id = ANY(%s)", [list(source_ids)]
+    elif author_ids is not None:
+        where = "a.id IN (SELECT article_id FROM articles_articleauthor WHERE author_id = ANY(%s))"
+        params = [list(author_ids)]
+    else:
+        where, params = "a.id >= %s AND a.id < %s", list(id_range)
+    with connection.cursor() as cursor:
+        cursor.execute(UPDATE_SQL.format(where=where), params)
+
+
+def clean_query(text: str) -> str:
+    """A query a reader typed, bounded and stripped of control characters."""
+    text = re.sub(r"[\x00-\x1f\x7f\ue000\ue001]", " ", text or "")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def search_articles(queryset: QuerySet, text: str) -> QuerySet:
+    """The matches of `text` in `queryset` (already filtered: published, source, tag, dates),
+    best first."""
+    if not is_postgres():
+        return _search_simple(queryset, text)
+    query = SearchQuery(text, config=CONFIG, search_type="websearch")
+    candidates = (
+        queryset.filter(search_vector=query)
+        .order_by("-published_at", "-id")
+        .values("id")[:CANDIDATES]
+    )
+    return (
+        queryset.model.objects.filter(id__in=candidates)
+        .annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+        .order_by("-rank", "-published_at", "-id")
+    )
+
+
+def _search_simple(queryset: QuerySet, text: str) -> QuerySet:
+    words = [word for word in re.findall(r"\w+", text) if len(word) > 1][:10]
+    if not words:
+        return queryset.none()
+    for word in words:
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(pull_quote__icontains=word)
+            | Q(excerpt__icontains=word)
+            | Q(source__name__icontains=word)
+        )
+    return queryset.order_by("-published_at", "-id")
+
+
+def headlines(articles, text: str) -> dict[int, SafeString]:
+    """Snippets of each article's text around the matches, matches in <mark>, all else
+    escaped: one query for a page of results."""
+    articles = list(articles)
+    if not articles:
+        return {}
+    if not is_postgres():
+        return {a.id: _simple_headline(a, text) for a in articles}
+    sql = f"""
+        SELECT id, ts_headline('{CONFIG}',
+            coalesce(pull_quote, '') || ' ' || regexp_replace(excerpt, '<[^>]*>', ' ', 'g'),
+            websearch_to_tsquery('{CONFIG}', %s),
+            'StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2,
+             FragmentDelimiter=" … "')
+        FROM articles_article WHERE id = ANY(%s)
+    """  # noqa: S608 (constants only; values go in as parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [text, [a.id for a in articles]])
+        return {pk: _mark(snippet) for pk, snippet in cursor.fetchall()}
+
+
+def _mark(snippet: str) -> SafeString:
+    text = escape(html.unescape(snippet))
+    return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _simple_headline(article, text: str) -> SafeString:
+    plain = Truncator(html.unescape(strip_tags(article.excerpt))).words(40)
+    snippet = escape(plain)
+    for word in {w for w in re.findall(r"\w+", text) if len(w) > 1}:
+        snippet = re.sub(
+            rf"(?i)\b({re.escape(escape(word))})\b", f"{START}\\1{STOP}", str(snippet)
+        )
+    return mark_safe(snippet.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308

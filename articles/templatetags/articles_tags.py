@@ -1,0 +1,40 @@
+"""Template helpers for articles: the seed's date style, the sidebar, JSON-LD."""
+
+from django import template
+from django.core.cache import cache
+
+from articles.models import Article
+from articles.signals import SIDEBAR_CACHE_KEY
+from articles.structured_data import ld_json_script
+
+register = template.Library()
+
+# Month abbreviations as the seed page writes them ("Apr. 12, 2023", "July 5, 2024").
+MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.",
+          "Nov.", "Dec."]  # fmt: skip
+SIDEBAR_SIZE = 5
+SIDEBAR_SECONDS = 60
+
+
+@register.filter
+def short_date(value) -> str:
+    """A date as the seed page shows it: "Apr. 12, 2023", "Sept. 1, 2024"."""
+    if not value:
+        return ""
+    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+@register.simple_tag
+def recent_articles(count: int = SIDEBAR_SIZE) -> list:
+    """The latest published articles for the sidebar: two queries, or none when cached.
+    Any write to an article, its byline or source clears the cache (see signals)."""
+    articles = cache.get(SIDEBAR_CACHE_KEY)
+    if articles is None:
+        articles = list(Article.objects.published().recent().with_byline()[:SIDEBAR_SIZE])
+        cache.set(SIDEBAR_CACHE_KEY, articles, SIDEBAR_SECONDS)
+    return articles[:count]
+
+
+@register.simple_tag
+def json_ld(data: dict):
+    return ld_json_script(data)
