@@ -1,7 +1,8 @@
 """Readers' pages of the daily briefing: today's briefing, one day, the archive by date.
 
-The briefing pages cache the rendered briefing body (see briefing/cache.py), never the whole
-page, whose sidebar carries a per-request CSRF token.
+Anonymous readers get the briefing pages from the cache (see briefing/cache.py). The sidebar's
+subscribe form carries a per-request CSRF token, so the page is cached with a placeholder in
+its place and each response gets the reader's own token: no reader ever sees another's.
 """
 
 import calendar
@@ -9,8 +10,10 @@ import datetime
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.generic import (
     ArchiveIndexView,
     MonthArchiveView,
@@ -65,9 +68,25 @@ def support_box() -> list[dict]:
     return [{"url": url, "text": text, "kind": kind} for url, text, kind in links if url]
 
 
+CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"
+
+
 class _BriefingPage(TemplateView):
     def get_data(self) -> dict | None:
         raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated or settings.BRIEFING_CACHE_SECONDS <= 0:
+            return super().get(request, *args, **kwargs)
+        # The header shows today's date: a new day is a new page.
+        key = f"page:{request.path}:{timezone.localdate().isoformat()}"
+        page = cache.cached(key, self.render_for_cache)
+        return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+    def render_for_cache(self) -> str:
+        context = self.get_context_data(**self.kwargs)
+        context["csrf_token"] = CSRF_PLACEHOLDER  # overrides the per-request token
+        return render_to_string(self.get_template_names(), context, request=self.request)
 
     def get_context_data(self, **kwargs):
         data = self.get_data()

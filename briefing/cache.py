@@ -1,23 +1,34 @@
 """The readers' cache of rendered briefings.
 
-Every key carries a generation number kept in the cache itself. Saving or deleting a briefing,
-an entry or an article bumps the generation, so every cached briefing becomes unreachable at
-once and no reader sees a stale one. Only the briefing body is cached, never a whole page: the
-page around it carries a per-request CSRF token in the sidebar's subscribe form.
+Every key carries a generation number. Saving or deleting a briefing, an entry or an article
+bumps the generation, so every cached page becomes unreachable at once and no reader sees a
+stale one. With a shared cache (Redis) the number lives in the cache; with a cache local to each
+process (the local-memory default) it lives in the database, one cheap query a page, so that
+an editor's save reaches every gunicorn worker.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "briefing:generation"
 
 
+def _process_local() -> bool:
+    return isinstance(caches["default"], LocMemCache)
+
+
 def generation() -> int:
+    if _process_local():
+        from briefing.models import CacheGeneration
+
+        return CacheGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
     value = cache.get(GENERATION_KEY)
     if value is None:
         # add() so two processes starting at once agree on one number.
@@ -28,6 +39,13 @@ def generation() -> int:
 
 def invalidate() -> None:
     """Make every cached briefing unreachable (after the transaction commits, and now)."""
+    if _process_local():
+        from briefing.models import CacheGeneration
+
+        # Part of the editor's transaction: readers see the new number once it commits.
+        if not CacheGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+            CacheGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+        return
     _bump()
     # A reader between now and the commit could cache the old rows again: bump once more.
     transaction.on_commit(_bump)

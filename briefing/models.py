@@ -98,3 +98,12 @@ class BriefingEntry(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.article}"
+
+
+class CacheGeneration(models.Model):
+    """The readers' cache generation, for caches local to each process (see briefing/cache.py)."""
+
+    value = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self):
+        return f"generation {self.value}"
