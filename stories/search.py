@@ -17,7 +17,6 @@ from django.utils.html import strip_tags
 
 from articles.models import Article
 from stories import fingerprints
-from stories.models import Fingerprint
 
 QUERY_KEYWORDS = 40
 CANDIDATES_SCORED = 30
@@ -27,7 +26,7 @@ GRACE_DAYS = 2
 FADE_DAYS = 10
 
 _CANDIDATES_SQL = """
-SELECT f.article_id
+SELECT f.article_id, f.original_date
 FROM stories_fingerprint AS f
 CROSS JOIN LATERAL (
     SELECT sum(q.weight) AS overlap
@@ -49,7 +48,7 @@ class Candidate:
 
 
 def threshold() -> float:
-    return float(getattr(settings, "STORIES_THRESHOLD", 0.3))
+    return float(getattr(settings, "STORIES_THRESHOLD", 0.25))
 
 
 def window_days() -> int:
@@ -83,16 +82,14 @@ def search(
         return []
     total, frequencies = fingerprints.document_frequencies(list(counts))
     query = _weights(counts, total, frequencies)
-    ids = _candidate_ids(query, original_date, list(exclude_ids))
+    dates = _candidate_dates(query, original_date, list(exclude_ids))
+    ids = list(dates)
     if not ids:
         return []
     others = fingerprints.term_counts_of_articles(ids)
     unseen = {term for vector in others.values() for term in vector} - frequencies.keys()
     frequencies.update(fingerprints.document_frequencies(sorted(unseen))[1])
     floor = threshold() if min_score is None else min_score
-    dates = dict(
-        Fingerprint.objects.filter(article_id__in=ids).values_list("article_id", "original_date")
-    )
     scored = [
         (
             article_id,
@@ -128,7 +125,8 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norms if norms else 0.0
 
 
-def _candidate_ids(query: dict[str, float], original_date: date, exclude: list) -> list[int]:
+def _candidate_dates(query: dict[str, float], original_date: date, exclude: list) -> dict:
+    """Candidates' original dates by article id, best keyword overlap first."""
     top = sorted(query.items(), key=lambda item: (-item[1], item[0]))[:QUERY_KEYWORDS]
     window = timedelta(days=window_days())
     with connection.cursor() as cursor:
@@ -143,4 +141,4 @@ def _candidate_ids(query: dict[str, float], original_date: date, exclude: list) 
                 "limit": CANDIDATES_SCORED,
             },
         )
-        return [row[0] for row in cursor.fetchall()]
+        return dict(cursor.fetchall())

@@ -1,0 +1,150 @@
+"""Same-story detection over a large archive: precision, recall and candidate-search time.
+
+    .venv/bin/python bench/bench_same_story.py                      # 100,000 then 1,000,000
+    .venv/bin/python bench/bench_same_story.py --sizes 100000 --time-limit 900
+
+For each size N it prepares (once) the database `briefing_stories_bench_<N>`: migrated, holding
+the first N articles of the generated archive `--source` (default `briefing_articles_bench`,
+built by bench/bench_articles.py; read-only here, copied row by row so its users are never
+disturbed) and their fingerprints. Then `manage.py evaluate_same_story` copies that database,
+adds the labelled pairs' articles and prints its figures. Every step has a time limit; a size
+whose source archive is too small is reported and skipped.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = "postgresql://postgres@127.0.0.1:5432"
+COLUMNS = {
+    "articles_source": "id, name, slug, home_page",
+    "articles_article": (
+        "id, title, slug, source_id, label, original_date, original_url, url_key, pull_quote, "
+        "excerpt, status, published_at, created_at, updated_at, added_by_id, search_vector"
+    ),
+}
+
+
+def manage(database: str, *args: str, timeout: float) -> str:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{SERVER}/{database}",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-key"),
+        "LOG_LEVEL": "ERROR",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    return result.stdout
+
+
+def exists(database: str) -> bool:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        return bool(
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        )
+
+
+def count(database: str) -> int:
+    with psycopg.connect(f"{SERVER}/{database}") as conn:
+        return conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+
+
+def copy_rows(source: str, target: str, table: str, query: str) -> None:
+    """Stream rows between databases with COPY; the source only sees one read transaction."""
+    with (
+        psycopg.connect(f"{SERVER}/{source}") as src,
+        psycopg.connect(f"{SERVER}/{target}") as dst,
+    ):
+        with (
+            src.cursor().copy(f"COPY ({query}) TO STDOUT") as reader,
+            dst.cursor().copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as writer,
+        ):
+            for chunk in reader:
+                writer.write(chunk)
+        dst.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 1) FROM {table}))"
+        )
+
+
+def prepare(size: int, source: str, timeout: float) -> str:
+    database = f"briefing_stories_bench_{size}"
+    if exists(database) and count(database) >= size:
+        print(f"  reusing {database}", flush=True)
+        return database
+    if count(source) < size:
+        raise RuntimeError(f"{source} holds {count(source):,} articles, fewer than {size:,}")
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        conn.execute(f'CREATE DATABASE "{database}"')
+    manage(database, "migrate", "--verbosity=0", timeout=timeout)
+    started = time.monotonic()
+    copy_rows(
+        source,
+        database,
+        "articles_source",
+        f"SELECT {COLUMNS['articles_source']} FROM articles_source",
+    )
+    copy_rows(
+        source,
+        database,
+        "articles_article",
+        f"SELECT {COLUMNS['articles_article']} FROM articles_article ORDER BY id LIMIT {size}",
+    )
+    print(f"  copied {size:,} articles in {time.monotonic() - started:.0f} s", flush=True)
+    started = time.monotonic()
+    manage(database, "cluster_stories", "--fingerprints-only", timeout=timeout)
+    print(f"  fingerprinted them in {time.monotonic() - started:.0f} s", flush=True)
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return database
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--source", default="briefing_articles_bench")
+    parser.add_argument("--pairs", default=str(ROOT / "stories" / "evaluation" / "pairs.json"))
+    parser.add_argument("--threshold", type=float)
+    parser.add_argument("--time-limit", type=float, default=1800, help="seconds per step")
+    args = parser.parse_args()
+    for size in args.sizes:
+        print(f"\n== {size:,} archived articles ==", flush=True)
+        try:
+            database = prepare(size, args.source, args.time_limit)
+            extra = ["--threshold", str(args.threshold)] if args.threshold else []
+            print(
+                manage(
+                    "postgres",
+                    "evaluate_same_story",
+                    args.pairs,
+                    "--archive-template",
+                    database,
+                    "--archive-size",
+                    str(size),
+                    *extra,
+                    timeout=args.time_limit,
+                ),
+                flush=True,
+            )
+        except (RuntimeError, subprocess.TimeoutExpired) as error:
+            print(f"  not measured: {error}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
