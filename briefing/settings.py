@@ -239,4 +239,12 @@ DONATION_URL = os.environ.get("DONATION_URL", "")
 DONATION_TEXT = os.environ.get("DONATION_TEXT", "Donate")
 MEMBERSHIP_URL = os.environ.get("MEMBERSHIP_URL", "")
 MEMBERSHIP_TEXT = os.environ.get("MEMBERSHIP_TEXT", "Become a Supporting Member!")
+
+# Same-story detection (stories app): the score at which an archived article is proposed to
+# editors as the same story, the higher score at which `cluster_stories` links a pair by
+# itself, and how many days around an article's original date are searched.
+STORIES_THRESHOLD = float(os.environ.get("STORIES_THRESHOLD", "0.25"))
+STORIES_AUTO_LINK_THRESHOLD = float(os.environ.get("STORIES_AUTO_LINK_THRESHOLD", "0.5"))
+STORIES_WINDOW_DAYS = int(os.environ.get("STORIES_WINDOW_DAYS", "30"))
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
