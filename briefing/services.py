@@ -11,6 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from briefing import cache
 from briefing.models import Briefing, BriefingEntry
+from subscribers import services as subscriber_services
 
 logger = logging.getLogger(__name__)
 
@@ -73,18 +74,10 @@ def _publish(briefing: Briefing) -> list[Article]:
     briefing.save()
     cache.invalidate()
     if briefing.email_subscribers:
-        transaction.on_commit(lambda: _enqueue_email(briefing))
+        # In the same transaction: the briefing is published if and only if its send exists
+        # (the delivery itself is queued after the commit), so no email is lost or doubled.
+        subscriber_services.briefing_send_enqueue(briefing=briefing)
     return drafts
-
-
-def _enqueue_email(briefing: Briefing) -> None:
-    from subscribers import services as subscriber_services
-
-    enqueue = getattr(subscriber_services, "briefing_send_enqueue", None)
-    if enqueue is None:
-        logger.warning("briefing %s published but no email sender is installed", briefing.pk)
-        return
-    enqueue(briefing=briefing)
 
 
 def briefing_schedule(*, briefing: Briefing, publish_at: datetime.datetime, user=None) -> None:

@@ -12,6 +12,7 @@ from articles.models import Article
 from briefing.models import Briefing
 from briefing.services import briefing_publish
 from subscribers import services as subscriber_services
+from subscribers.models import BriefingSend
 from tests.briefing.factories import ArticleFactory, briefing_of
 
 
@@ -123,7 +124,7 @@ def test_an_empty_scheduled_briefing_goes_back_to_draft(sent):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_once_publish_each_briefing_exactly_once(sent):
+def test_two_runs_at_once_publish_and_mail_each_briefing_exactly_once():
     due = [scheduled(day, minutes_from_now=-1) for day in range(1, 9)]
     start = threading.Barrier(2)
     outputs = []
@@ -143,8 +144,33 @@ def test_two_runs_at_once_publish_each_briefing_exactly_once(sent):
 
     counts = [int(re.search(r"(\d+) briefing\(s\) published", out).group(1)) for out in outputs]
     assert sum(counts) == len(due)
-    assert sorted(sent) == sorted(b.pk for b in due)
     assert Briefing.objects.published().count() == len(due)
+    assert BriefingSend.objects.filter(briefing__in=due).count() == len(due)
     # One save per publication: a second publication would have bumped the version again.
     versions = set(Briefing.objects.values_list("version", flat=True))
     assert len(versions) == 1
+
+
+@pytest.mark.django_db
+def test_scheduling_queues_the_worker_to_publish_at_that_time(
+    sent, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from briefing.services import briefing_schedule
+    from briefing.tasks import publish_due_briefings
+
+    briefing = briefing_of([ArticleFactory()], status=Briefing.Status.DRAFT, published_at=None)
+    at = timezone.now() + datetime.timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing_schedule(briefing=briefing, publish_at=at)
+
+    queued = DBTaskResult.objects.get(task_path__endswith="publish_due_briefings")
+    assert queued.run_after == at
+
+    # The worker runs the task at its time; it publishes what is due by then.
+    Briefing.objects.filter(pk=briefing.pk).update(publish_at=timezone.now())
+    assert publish_due_briefings.call() == 1
+    assert publish_due_briefings.call() == 0
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.PUBLISHED
