@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from stories import panel, services
 from stories.models import PairDecision, Story, StoryArticle
@@ -27,6 +28,34 @@ class SameStoryAdminMixin:
         article = obj if obj is not None else _unsaved_article(context)
         context["same_story"] = panel.same_story_panel(article, opts=self.opts)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._point_to_candidates(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._point_to_candidates(request, obj)
+        return super().response_change(request, obj)
+
+    def _point_to_candidates(self, request, obj):
+        """After a save the admin leaves the form: say so when the article's story has coverage
+        waiting for a verdict."""
+        waiting = len(panel.same_story_panel(obj, opts=self.opts).get("candidates", []))
+        if waiting:
+            url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+            )
+            self.message_user(
+                request,
+                format_html(
+                    "“{}” may report the same story as {} archived article(s): "
+                    '<a href="{}#same-story">review them</a>.',
+                    obj,
+                    waiting,
+                    url,
+                ),
+                messages.WARNING,
+            )
 
     def same_story_decide_view(self, request, object_id, other_id, verdict):
         if request.method != "POST":

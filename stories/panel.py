@@ -1,5 +1,6 @@
 """What the article admin form shows about an article's story and its candidates."""
 
+from django.db import connection
 from django.db.models import Q
 
 from articles.models import Article
@@ -31,6 +32,8 @@ def dismissed_ids(article: Article) -> set[int]:
 
 def same_story_panel(article: Article | None, *, opts) -> dict:
     """Context for `stories/admin/same_story_panel.html`."""
+    if connection.vendor != "postgresql":
+        return {"unavailable": True}
     if article is None:
         return {"article": None}
     members = story_members(article)

@@ -73,3 +73,27 @@ def test_an_article_being_added_shows_candidates_from_the_posted_text(editor_cli
     panel = candidates_on(page)
     assert cnn.title in panel
     assert "Save the article to confirm or dismiss." in panel
+
+
+def test_saving_an_article_with_candidates_points_the_editor_to_them(editor_client, seed_pair):
+    cnn, rewrite = seed_pair
+    page = editor_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Wagner reportedly sought weapons in Turkey",
+            "slug": "wagner-sought-weapons-in-turkey",
+            "source": rewrite.source_id,
+            "original_date": "2023-04-14",
+            "original_url": "https://example.org/wagner-turkey",
+            "excerpt": rewrite.excerpt,
+            "status": "draft",
+            "article_authors-TOTAL_FORMS": "0",
+            "article_authors-INITIAL_FORMS": "0",
+            "article_authors-MIN_NUM_FORMS": "0",
+            "article_authors-MAX_NUM_FORMS": "1000",
+        },
+        follow=True,
+    )
+    html = page.content.decode()
+    assert "may report the same story as 2 archived article(s)" in html
+    assert '#same-story">review them</a>' in html
