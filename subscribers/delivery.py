@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from subscribers.emails import BriefingEmail
+from subscribers.emails import BriefingEmail, ascii_address
 from subscribers.models import BriefingSend, Delivery, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -193,9 +193,12 @@ def batch_send(
 
 
 def deliver_one(email: BriefingEmail, connection, recorder: Recorder, delivery: Delivery) -> None:
-    message = email.message(delivery.subscriber, connection=connection)
+    """Hand one message to the open SMTP connection and record the server's answer."""
+    message_id, data = email.as_bytes(delivery.subscriber)
     try:
-        connection.send_messages([message])
+        connection.connection.sendmail(
+            email.envelope_from, [ascii_address(delivery.subscriber.email)], data
+        )
     except smtplib.SMTPException as exc:
         permanent, error = smtp_error(exc)  # raises ConnectionLost for connection faults
         if permanent:
@@ -203,7 +206,7 @@ def deliver_one(email: BriefingEmail, connection, recorder: Recorder, delivery: 
         else:
             recorder.temporary(delivery, error)
         return
-    recorder.sent(delivery, message.extra_headers["Message-ID"])
+    recorder.sent(delivery, message_id)
 
 
 def connection_reset(connection) -> None:

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd), subscribers, and a briefing ready to publish."""
 
+import asyncio
 import datetime
 import email
 import email.policy
@@ -33,6 +34,7 @@ class SinkHandler:
         self.rcpt_replies_once: dict[str, str] = {}  # greylisting: refuse once, then accept
         self.drop_on_data: set[int] = set()  # the Nth DATA command (1-based) drops the link
         self.data_commands = 0
+        self.delay = 0.0  # seconds per message, to make a send last long enough to interrupt
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
@@ -43,6 +45,8 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.data_commands += 1
             drop = self.data_commands in self.drop_on_data
@@ -58,6 +62,11 @@ class SinkHandler:
         with self.lock:
             raw = [content for rcpt, content in self.received if rcpt == address]
         return [email.message_from_bytes(r, policy=email.policy.default) for r in raw]
+
+    def parsed(self) -> list:
+        with self.lock:
+            received = list(self.received)
+        return [(r, email.message_from_bytes(c, policy=email.policy.default)) for r, c in received]
 
     def counts(self) -> Counter:
         with self.lock:
