@@ -3,12 +3,14 @@
     .venv/bin/python bench/bench_same_story.py                      # 100,000 then 1,000,000
     .venv/bin/python bench/bench_same_story.py --sizes 100000 --time-limit 900
 
-For each size N it prepares (once) the database `briefing_stories_bench_<N>`: migrated, holding
-the first N articles of the generated archive `--source` (default `briefing_articles_bench`,
-built by bench/bench_articles.py; read-only here, copied row by row so its users are never
-disturbed) and their fingerprints. Then `manage.py evaluate_same_story` copies that database,
-adds the labelled pairs' articles and prints its figures. Every step has a time limit; a size
-whose source archive is too small is reported and skipped.
+For each size N it prepares the database `briefing_stories_bench_<N>`: migrated, holding the
+first N articles of the generated archive `--source` (default `briefing_articles_bench`, built
+by bench/bench_articles.py; read-only here, copied with COPY so its users are never disturbed)
+and their fingerprints. A run tops up what an earlier run copied (`--prepare-only` fills while
+the source is still growing; `--start-from DB` begins from a copy of a smaller bench database).
+Then `manage.py evaluate_same_story` copies that database, adds the labelled pairs' articles
+and prints its figures. Every step has a time limit; a size whose source archive is still too
+small is reported and skipped.
 """
 
 import argparse
@@ -82,36 +84,50 @@ def copy_rows(source: str, target: str, table: str, query: str) -> None:
         )
 
 
-def prepare(size: int, source: str, timeout: float) -> str:
+def max_id(database: str, table: str) -> int:
+    with psycopg.connect(f"{SERVER}/{database}") as conn:
+        return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+
+
+def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str:
+    """The bench database of `size` articles, created or topped up from `source` (so it can be
+    filled while the generated archive is still growing), every article fingerprinted."""
     database = f"briefing_stories_bench_{size}"
-    if exists(database) and count(database) >= size:
-        print(f"  reusing {database}", flush=True)
-        return database
-    if count(source) < size:
-        raise RuntimeError(f"{source} holds {count(source):,} articles, fewer than {size:,}")
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        conn.execute(f'CREATE DATABASE "{database}"')
+    if not exists(database):
+        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
+            template = f' TEMPLATE "{start_from}"' if start_from else ""
+            conn.execute(f'CREATE DATABASE "{database}"{template}')
     manage(database, "migrate", "--verbosity=0", timeout=timeout)
-    started = time.monotonic()
-    copy_rows(
-        source,
-        database,
-        "articles_source",
-        f"SELECT {COLUMNS['articles_source']} FROM articles_source",
-    )
-    copy_rows(
-        source,
-        database,
-        "articles_article",
-        f"SELECT {COLUMNS['articles_article']} FROM articles_article ORDER BY id LIMIT {size}",
-    )
-    print(f"  copied {size:,} articles in {time.monotonic() - started:.0f} s", flush=True)
+    have = count(database)
+    if have < size:
+        started = time.monotonic()
+        columns = COLUMNS["articles_source"]
+        last = max_id(database, "articles_source")
+        copy_rows(
+            source,
+            database,
+            "articles_source",
+            f"SELECT {columns} FROM articles_source WHERE id > {last} ORDER BY id",
+        )
+        last = max_id(database, "articles_article")
+        copy_rows(
+            source,
+            database,
+            "articles_article",
+            f"SELECT {COLUMNS['articles_article']} FROM articles_article "
+            f"WHERE id > {last} ORDER BY id LIMIT {size - have}",
+        )
+        print(
+            f"  copied {count(database) - have:,} articles in {time.monotonic() - started:.0f} s",
+            flush=True,
+        )
     started = time.monotonic()
     manage(database, "cluster_stories", "--fingerprints-only", timeout=timeout)
-    print(f"  fingerprinted them in {time.monotonic() - started:.0f} s", flush=True)
+    print(f"  fingerprinted the new ones in {time.monotonic() - started:.0f} s", flush=True)
     with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+    if count(database) < size:
+        raise RuntimeError(f"{source} holds only {count(database):,} of {size:,} articles so far")
     return database
 
 
@@ -122,11 +138,17 @@ def main():
     parser.add_argument("--pairs", default=str(ROOT / "stories" / "evaluation" / "pairs.json"))
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds per step")
+    parser.add_argument("--start-from", default="", help="a smaller bench database to copy first")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="fill the databases, no evaluation"
+    )
     args = parser.parse_args()
     for size in args.sizes:
         print(f"\n== {size:,} archived articles ==", flush=True)
         try:
-            database = prepare(size, args.source, args.time_limit)
+            database = prepare(size, args.source, args.time_limit, args.start_from)
+            if args.prepare_only:
+                continue
             extra = ["--threshold", str(args.threshold)] if args.threshold else []
             print(
                 manage(
