@@ -60,7 +60,7 @@ class TagFeed(RecentArticlesFeed):
         return reverse("articles:tag_detail", kwargs={"slug": tag.slug})
 
     def items(self, tag):
-        return Article.objects.published().filter(tags=tag).recent().with_related()[:FEED_ITEMS]
+        return Article.objects.published().tagged(tag).recent().with_related()[:FEED_ITEMS]
 
 
 class TagAtomFeed(TagFeed):

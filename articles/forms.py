@@ -1,12 +1,25 @@
 from django import forms
+from django.core.cache import cache
 from taggit.models import Tag
 
 from articles.models import Source
+from articles.signals import SOURCE_CHOICES_CACHE_KEY
 from articles.search import clean_query
 
 
+def source_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every source, for the search form's menu; cleared when one changes."""
+    choices = cache.get(SOURCE_CHOICES_CACHE_KEY)
+    if choices is None:
+        choices = list(Source.objects.order_by("name").values_list("slug", "name"))
+        cache.set(SOURCE_CHOICES_CACHE_KEY, choices, 300)
+    return choices
+
+
 class SearchForm(forms.Form):
-    """The reader's search: words (web-search syntax) and optional filters."""
+    """The reader's search: words (web-search syntax) and optional filters. The template
+    renders the inputs itself: Django's widget rendering of a menu of hundreds of sources
+    costs more than the search."""
 
     q = forms.CharField(label="Search for", required=False, max_length=10000, strip=True)
     source = forms.ModelChoiceField(
@@ -28,9 +41,12 @@ class SearchForm(forms.Form):
 
     def clean_tag(self):
         slug = self.cleaned_data["tag"]
-        if slug and not Tag.objects.filter(slug=slug).exists():
+        if not slug:
+            return None
+        tag = Tag.objects.filter(slug=slug).first()
+        if tag is None:
             raise forms.ValidationError("No tag by that name.")
-        return slug
+        return tag
 
     def clean(self):
         data = super().clean()
@@ -43,7 +59,7 @@ class SearchForm(forms.Form):
         if data.get("source"):
             queryset = queryset.filter(source=data["source"])
         if data.get("tag"):
-            queryset = queryset.filter(tags__slug=data["tag"])
+            queryset = queryset.tagged(data["tag"])
         if data.get("date_from"):
             queryset = queryset.filter(original_date__gte=data["date_from"])
         if data.get("date_to"):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
@@ -6,6 +7,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
 
 from articles.normalize import normalize_url
 from briefing.sanitize import clean_html
@@ -51,6 +53,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def recent(self):
         return self.order_by("-published_at", "-id")
+
+    def tagged(self, tag: Tag):
+        """Articles carrying `tag`. A subquery on plain ids, not taggit's join: that join
+        casts the generic `object_id` and hides the tag's frequency from the planner, which
+        then walks every item of a common tag on a large archive."""
+        items = TaggedItem.objects.filter(
+            tag_id=tag.pk, content_type=ContentType.objects.get_for_model(Article)
+        )
+        return self.filter(id__in=items.values("object_id"))
 
     def with_byline(self):
         """What an article's byline and date line need: two queries for any number."""
@@ -112,7 +123,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # Lists and counts of recent published articles read this index alone.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=models.Q(status="published"),
+                name="article_published_recent",
+            ),
             models.Index(fields=["original_date"], name="article_original_date"),
         ]
 

@@ -4,7 +4,7 @@ thousand does: an exact count of every match is the slowest query of a deep arch
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-MAX_PAGES = 500
+MAX_PAGES = 100
 
 
 class BoundedPaginator(Paginator):

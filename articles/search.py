@@ -2,8 +2,9 @@
 
 PostgreSQL: a stored, GIN-indexed `search_vector` (title A, authors and source B, pull quote C,
 excerpt D), queried with `websearch_to_tsquery`. Ranking every match of a common word at a
-million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked;
-a rare word's matches are all ranked. SQLite (first runs, development) gets a plain
+million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked
+(a common word's results are then, in effect, newest first); a rare word's matches are all
+ranked. SQLite (first runs, development) gets a plain
 `icontains` search over the same fields.
 """
 
@@ -18,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 CONFIG = "english"
-CANDIDATES = 1000
+CANDIDATES = 300
 MAX_QUERY_LENGTH = 200
 # Private-use characters: ts_headline marks matches with them, then everything is escaped and
 # only they become <mark>, so nothing an editor typed is ever rendered as markup.
@@ -69,22 +70,21 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def search_articles(queryset: QuerySet, text: str) -> QuerySet:
-    """The matches of `text` in `queryset` (already filtered: published, source, tag, dates),
-    best first."""
+def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
+    """Ids of the matches of `text` in `queryset` (already filtered: published, source, tag,
+    dates), best first, at most `CANDIDATES + 1` of them (one more tells "and more"). One query:
+    the most recent candidates are found through the index, then ranked here."""
     if not is_postgres():
-        return _search_simple(queryset, text)
+        return list(_search_simple(queryset, text).values_list("id", flat=True)[: CANDIDATES + 1])
     query = SearchQuery(text, config=CONFIG, search_type="websearch")
-    candidates = (
+    rows = (
         queryset.filter(search_vector=query)
         .order_by("-published_at", "-id")
-        .values("id")[:CANDIDATES]
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .values_list("id", "rank")[: CANDIDATES + 1]
     )
-    return (
-        queryset.model.objects.filter(id__in=candidates)
-        .annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
-        .order_by("-rank", "-published_at", "-id")
-    )
+    # A stable sort: equal ranks keep the query's newest-first order.
+    return [pk for pk, rank in sorted(rows, key=lambda row: row[1], reverse=True)]
 
 
 def _search_simple(queryset: QuerySet, text: str) -> QuerySet:

@@ -11,6 +11,7 @@ from articles.models import Article, ArticleAuthor, Author, Source
 from articles.search import update_search_vectors
 
 SIDEBAR_CACHE_KEY = "articles:recent-sidebar"
+SOURCE_CHOICES_CACHE_KEY = "articles:source-choices"
 
 
 @receiver(post_save, sender=Article)
@@ -46,6 +47,7 @@ def authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 @receiver(post_save, sender=Source)
 def source_saved(sender, instance, created, **kwargs):
+    cache.delete(SOURCE_CHOICES_CACHE_KEY)
     if not created:
         update_search_vectors(source_ids=[instance.pk])
         cache.delete(SIDEBAR_CACHE_KEY)

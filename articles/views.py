@@ -3,10 +3,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from articles.forms import SearchForm
+from articles.forms import SearchForm, source_choices
 from articles.models import Article, Author, Source
 from articles.pagination import BoundedPaginator
-from articles.search import headlines, search_articles
+from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
 from briefing.models import Briefing
 
@@ -57,7 +57,10 @@ class _FilteredArticleList(ArticleListView):
 
     def get_queryset(self):
         self.owner = self.get_owner()
-        return super().get_queryset().filter(**{self.lookup: self.owner})
+        return self.filter_by_owner(super().get_queryset())
+
+    def filter_by_owner(self, queryset):
+        return queryset.filter(**{self.lookup: self.owner})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,8 +96,10 @@ class AuthorDetailView(_FilteredArticleList):
 
 class TagDetailView(_FilteredArticleList):
     model_of_owner = Tag
-    lookup = "tags"
     owner_kind = "tag"
+
+    def filter_by_owner(self, queryset):
+        return queryset.tagged(self.owner)
 
     def heading(self):
         return f"Articles tagged “{self.owner.name}”"
@@ -110,30 +115,43 @@ class TagDetailView(_FilteredArticleList):
         return context
 
 
-class SearchView(ArticleListView):
+class SearchView(ListView):
     """`/search/?q=...`: ranked matches with highlighted snippets, filters, pagination. Bad
-    input (any length, any characters) gets the form back with a message, never an error."""
+    input (any length, any characters) gets the form back with a message, never an error.
 
+    Pages through a bounded list of ids (one query), then loads one page of articles."""
+
+    paginate_by = 20
     template_name = "articles/search.html"
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
         if not self.form.is_valid() or not self.form.has_criteria:
-            return Article.objects.none()
+            return []
         queryset = self.form.filter(Article.objects.published())
         query = self.form.cleaned_data["q"]
-        queryset = search_articles(queryset, query) if query else queryset.recent()
-        return queryset.with_related()
+        if query:
+            ids = ranked_ids(queryset, query)
+        else:
+            ids = list(queryset.recent().values_list("id", flat=True)[: CANDIDATES + 1])
+        self.more = len(ids) > CANDIDATES
+        return ids[:CANDIDATES]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
         query = self.form.cleaned_data.get("q", "") if self.form.is_bound else ""
-        page = context["object_list"]
+        ids = list(context["object_list"])
+        by_id = Article.objects.with_byline().in_bulk(ids)
+        page = [by_id[pk] for pk in ids if pk in by_id]
         snippets = headlines(page, query) if query else {}
-        context["results"] = [(article, snippets.get(article.id)) for article in page]
-        context["query"] = query
-        context["searched"] = self.form.is_bound
         params = self.request.GET.copy()
         params.pop("page", None)
-        context["query_string"] = params.urlencode()
+        context.update(
+            results=[(article, snippets.get(article.id)) for article in page],
+            query=query,
+            searched=self.form.is_bound,
+            more_than=CANDIDATES if getattr(self, "more", False) else None,
+            query_string=params.urlencode(),
+            source_choices=source_choices(),
+        )
         return context

@@ -26,10 +26,9 @@ ALLOWED_ATTRIBUTES = {
     "span": ["style"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-# Only typographic properties: nothing that positions, hides, resizes or overlays.
-ALLOWED_CSS_PROPERTIES = frozenset(
-    {"font-style", "font-weight", "text-align", "text-decoration", "color"}
-)
+# Only typographic properties: nothing that positions, hides, resizes or overlays. Not even
+# `color`: white on white hides text as well as `display: none` does.
+ALLOWED_CSS_PROPERTIES = frozenset({"font-style", "font-weight", "text-align", "text-decoration"})
 LINK_REL = "nofollow noopener"
 
 

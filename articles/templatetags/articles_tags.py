@@ -2,6 +2,7 @@
 
 from django import template
 from django.core.cache import cache
+from django.utils.html import format_html_join
 
 from articles.models import Article
 from articles.signals import SIDEBAR_CACHE_KEY
@@ -38,3 +39,14 @@ def recent_articles(count: int = SIDEBAR_SIZE) -> list:
 @register.simple_tag
 def json_ld(data: dict):
     return ld_json_script(data)
+
+
+@register.simple_tag
+def source_options(choices: list[tuple[str, str]], selected: str | None):
+    """The search form's menu of sources, built in Python: hundreds of options rendered
+    through the template engine cost more than the search itself."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((slug, " selected" if slug == selected else "", name) for slug, name in choices),
+    )
