@@ -3,8 +3,8 @@ from django.core.cache import cache
 from taggit.models import Tag
 
 from articles.models import Source
-from articles.signals import SOURCE_CHOICES_CACHE_KEY
 from articles.search import clean_query
+from articles.signals import SOURCE_CHOICES_CACHE_KEY
 
 
 def source_choices() -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Feeds and the sitemap are well-formed XML and list only what readers may see."""
 
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # noqa: S405 (parsing our own output in tests)
 
 import pytest
 
@@ -8,6 +8,13 @@ from articles.models import Article
 from tests.articles.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def parse(content: bytes) -> ET.Element:
+    """Our own feed or sitemap, which must be well-formed XML."""
+    return ET.fromstring(content)  # noqa: S314 (our own output, not untrusted input)
+
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -24,13 +31,13 @@ def rss_titles(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
-    return [item.findtext("title") for item in ET.fromstring(response.content).iter("item")]
+    return [item.findtext("title") for item in parse(response.content).iter("item")]
 
 
 def atom_titles(client, path):
     response = client.get(path)
     assert response["Content-Type"].startswith("application/atom+xml")
-    root = ET.fromstring(response.content)
+    root = parse(response.content)
     return [entry.findtext(f"{ATOM}title") for entry in root.iter(f"{ATOM}entry")]
 
 
@@ -67,7 +74,7 @@ def test_list_and_tag_pages_advertise_their_feeds(client, demo):
 
 def test_sitemap_lists_published_articles_tags_sources_and_authors_only(client, draft):
     response = client.get("/sitemap.xml")
-    locations = [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    locations = [loc.text for loc in parse(response.content).iter(f"{SITEMAP}loc")]
     paths = {loc.split("testserver", 1)[1] for loc in locations}
 
     for article in Article.objects.published():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing.models import Briefing
-from briefing.sanitize import ALLOWED_TAGS, clean_html
+from briefing.sanitize import ALLOWED_TAGS, LINK_REL, clean_html
 from tests.articles.factories import ArticleFactory
 
 CORPUS = Path(__file__).with_name("xss_payloads.txt")
@@ -42,9 +42,8 @@ class DangerFinder(HTMLParser):
                 self.dangers.append(f"style={value}")
             if name == "target":
                 self.dangers.append("target=")
-        if tag == "a" and dict(attrs).get("href"):
-            if dict(attrs).get("rel") != "nofollow noopener":
-                self.dangers.append("a without rel=nofollow noopener")
+        if tag == "a" and dict(attrs).get("href") and dict(attrs).get("rel") != LINK_REL:
+            self.dangers.append("a without rel=nofollow noopener")
 
 
 def dangers_in(html: str) -> list[str]:
