@@ -137,10 +137,14 @@ def main():
     total = top_up(args.articles)
     rng = random.Random(42)
     print(f"\n{total:,} articles in {args.database}; {args.requests} requests per row")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'what':36} {'p50 ms':>8} {'p95 ms':>8} {'non-200':>8}")
     for kind, urls in {**search_urls(rng, args.requests), **page_urls(rng, args.requests)}.items():
         p50, p95, errors = measure(urls)
         print(f"{kind:36} {p50:8.1f} {p95:8.1f} {errors:8d}", flush=True)
+    # The machine is shared: a load above its core count inflates every figure above.
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"load average during the run: {load} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
