@@ -5,6 +5,7 @@ on); production (DEBUG off) refuses to start without its secrets. README.md list
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "adminsortable2",
+    "axes",
     "briefing",
     "articles",
     "subscribers",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "briefing.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "briefing.urls"
@@ -231,6 +234,29 @@ DELIVERY_RETRY_BACKOFF_SECONDS = int(os.environ.get("DELIVERY_RETRY_BACKOFF_SECO
 SUBSCRIBER_BOUNCE_THRESHOLD = int(os.environ.get("SUBSCRIBER_BOUNCE_THRESHOLD", "3"))
 
 LOGIN_URL = "admin:login"
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is refused, even with the right password, for
+# LOGIN_COOLOFF_MINUTES (or until `manage.py axes_reset`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False  # no start-up banner in every command's stdout (dumpdata > file)
+# Behind our proxy the client is the right-most X-Forwarded-For entry (the one the proxy
+# appended; anything left of it is client-supplied). LOGIN_PROXY_COUNT counts further trusted
+# proxies in the header (a CDN in front of the proxy).
+if env_bool("BEHIND_PROXY", True):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_ORDER = "left-most"
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LOGIN_PROXY_COUNT", "0"))
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # The daily briefing: the reader-page cache (seconds; 0 turns it off) and the donation and
 # supporting-member box under each briefing (the box is left out when its URL is empty).
