@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -24,6 +24,16 @@ def _plain_static_names(settings):
     }
 
 
+def editors_group() -> Group:
+    """The migrations' "Editors" group (tests/briefing/test_admin.py checks its permissions).
+    An earlier transactional test's flush empties the migrations' rows: make it again then."""
+    editors, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        labels = ["briefing", "articles", "taggit"]
+        editors.permissions.add(*Permission.objects.filter(content_type__app_label__in=labels))
+    return editors
+
+
 def titles_in_order(page) -> list[str]:
     headings = page.locator("main .briefing-entry h2").all_inner_texts()
     return [t for t in headings if t in TITLES]
@@ -37,7 +47,7 @@ def pick_article(page, row, title):
 
 def test_editor_composes_reorders_previews_and_publishes_a_briefing(live_server, page):
     editor = User.objects.create_user("desk", "desk@example.org", "desk-pass", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(editors_group())
     for title in TITLES:
         ArticleFactory(title=title, status=Article.Status.DRAFT)
 
