@@ -34,6 +34,10 @@ COLUMNS = {
 }
 
 
+class TooSmall(RuntimeError):
+    """The generated archive does not (yet) hold that many articles."""
+
+
 def manage(database: str, *args: str, timeout: float) -> str:
     env = {
         **os.environ,
@@ -128,8 +132,60 @@ def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str
     with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
     if count(database) < size:
-        raise RuntimeError(f"{source} holds only {count(database):,} of {size:,} articles so far")
+        raise TooSmall(f"{source} holds only {count(database):,} of {size:,} articles so far")
     return database
+
+
+_REPLICATE_ARTICLES = """
+INSERT INTO articles_article (id, title, slug, source_id, label, original_date, original_url,
+    url_key, pull_quote, excerpt, status, published_at, created_at, updated_at, added_by_id)
+SELECT id + %(offset)s, title, slug || '-r' || %(round)s, source_id, label,
+    date '2006-12-01' + ((original_date - date '2006-12-01') + %(round)s * 977) %% 7300,
+    original_url || '#r' || %(round)s, url_key || '/r' || %(round)s, pull_quote, excerpt,
+    status, published_at, created_at, updated_at, added_by_id
+FROM articles_article WHERE id <= %(base)s ORDER BY id LIMIT %(count)s
+"""
+_REPLICATE_FINGERPRINTS = """
+INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
+SELECT a.id, a.original_date, f.vector, f.keywords, now()
+FROM articles_article AS a JOIN stories_fingerprint AS f ON f.article_id = a.id - %(offset)s
+WHERE a.id > %(offset)s AND a.id <= %(offset)s + %(count)s
+"""
+
+
+def replicate(database: str, size: int) -> None:
+    """Fill up to `size` articles with copies of the generated ones (new ids, dates moved by a
+    whole number of days, the same fingerprints), for when generating `size` articles does not
+    fit the time at hand. Document frequencies are scaled to match (approximately, for a last
+    partial copy)."""
+    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
+        base = conn.execute("SELECT max(id) FROM articles_article").fetchone()[0]
+        have = count(database)
+        started, copies = time.monotonic(), 0
+        conn.execute("DROP INDEX IF EXISTS fingerprint_keywords_gin")
+        while have < size:
+            copies += 1
+            params = {
+                "offset": base * copies,
+                "round": copies,
+                "base": base,
+                "count": min(base, size - have),
+            }
+            conn.execute(_REPLICATE_ARTICLES, params)
+            conn.execute(_REPLICATE_FINGERPRINTS, params)
+            have += params["count"]
+            print(f"  replicated up to {have:,} articles", flush=True)
+        conn.execute("UPDATE stories_termstat SET df = round(df * %s::float8)", [have / base])
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute(
+            "CREATE INDEX fingerprint_keywords_gin ON stories_fingerprint USING gin (keywords)"
+        )
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), %s)",
+            [base * (copies + 1)],
+        )
+        conn.execute("VACUUM ANALYZE")
+        print(f"  replicated in {time.monotonic() - started:.0f} s", flush=True)
 
 
 def main():
@@ -147,7 +203,13 @@ def main():
     for size in args.sizes:
         print(f"\n== {size:,} archived articles ==", flush=True)
         try:
-            database = prepare(size, args.source, args.time_limit, args.start_from)
+            try:
+                database = prepare(size, args.source, args.time_limit, args.start_from)
+            except TooSmall:
+                if not args.replicate:
+                    raise
+                database = f"briefing_stories_bench_{size}"
+                replicate(database, size)
             if args.prepare_only:
                 continue
             extra = ["--threshold", str(args.threshold)] if args.threshold else []
