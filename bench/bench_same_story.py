@@ -199,6 +199,11 @@ def main():
     parser.add_argument(
         "--prepare-only", action="store_true", help="fill the databases, no evaluation"
     )
+    parser.add_argument(
+        "--replicate",
+        action="store_true",
+        help="when the source is too small, fill up with copies of its articles (see replicate())",
+    )
     args = parser.parse_args()
     for size in args.sizes:
         print(f"\n== {size:,} archived articles ==", flush=True)
