@@ -28,7 +28,8 @@ def text_of(response) -> str:
     (The sidebar is left out: its "Most Recent Articles" list the same articles.)"""
     page = response.content.decode()
     body = page[page.index("<main") : page.index("</main>")]
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+    return re.sub(r" ([,.;:!?])", r"\1", text)  # "<a>CNN</a>, ..." reads "CNN, ..."
 
 
 @pytest.fixture
@@ -233,3 +234,13 @@ def test_published_briefings_are_in_the_sitemap(client):
     sitemap = client.get("/sitemap.xml").content.decode()
     assert published.get_absolute_url() in sitemap
     assert draft.get_absolute_url() not in sitemap
+
+
+def test_demo_briefings_fill_several_days_of_the_archive(client, seed):
+    published = Briefing.objects.published()
+    assert published.count() >= 5
+    for briefing in published:
+        assert client.get(briefing.get_absolute_url()).status_code == 200
+    assert Briefing.objects.filter(status=Briefing.Status.DRAFT).exists()  # for the editors
+    month = client.get("/briefings/2024/08/").content.decode()
+    assert month.count('href="/briefings/2024/08/') >= 3
