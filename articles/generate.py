@@ -116,6 +116,8 @@ def archive_generate(
     content_type = ContentType.objects.get_for_model(Article)
     # Maintaining the GIN index row by row costs more than building it once at the end.
     rebuild_index = connection.vendor == "postgresql" and articles >= BIG
+    if connection.vendor == "postgresql":
+        _run("SET statement_timeout = 0")  # a batch job, not a request
     if rebuild_index:
         _run(f"DROP INDEX IF EXISTS {GIN_INDEX}")
     start = (Article.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -124,8 +126,12 @@ def archive_generate(
         count = min(batch_size, articles - done)
         first_id = start + done
         with transaction.atomic():
-            _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids,
-                          content_type)  # fmt: skip
+            if connection.vendor == "postgresql":
+                _insert_batch_in_sql(vocab, first_id, count, source_ids, author_ids, tag_ids,
+                                     content_type)  # fmt: skip
+            else:
+                _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids,
+                              content_type)  # fmt: skip
             update_search_vectors(id_range=(first_id, first_id + count))
         done += count
         progress(done)
@@ -175,6 +181,79 @@ def _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids, 
     Article.objects.bulk_create(rows)
     ArticleAuthor.objects.bulk_create(bylines)
     TaggedItem.objects.bulk_create(tagged)
+
+
+# The same archive built inside PostgreSQL, several times faster than building rows in Python.
+# Words are drawn log-uniformly from the vocabulary (a Zipf-like law); `mod(g, n)` ties each
+# subquery to its row so that PostgreSQL evaluates it once per article.
+# Words come from a temporary table by number: subscripting a large text[] walks the array.
+_WORDS = "(SELECT string_agg(gw.w, ' ') FROM (SELECT floor(exp(random() * ln(%(n_words)s)))::int AS r FROM generate_series(1, {count}) AS k) AS picks JOIN gen_words AS gw ON gw.i = picks.r)"  # noqa: E501
+SQL_BYLINES = """
+INSERT INTO articles_articleauthor (article_id, author_id, position)
+SELECT g, (%(authors)s::bigint[])[1 + floor(random() * %(n_authors)s)::int], p
+FROM generate_series(%(first)s, %(last)s) AS g,
+     LATERAL generate_series(0, (ARRAY[-1, 0, 0, 0, 1, 1, 2])[1 + floor(random() * 7)::int] + 0 * g) AS p
+ON CONFLICT DO NOTHING
+"""  # noqa: E501
+SQL_TAGS = """
+INSERT INTO taggit_taggeditem (content_type_id, object_id, tag_id)
+SELECT %(content_type)s, g, (%(tags)s::int[])[floor(exp(random() * ln(%(n_tags)s)))::int]
+FROM generate_series(%(first)s, %(last)s) AS g, generate_series(1, 3) AS k
+ON CONFLICT DO NOTHING
+"""
+SQL_ARTICLES = f"""
+WITH base AS (
+    SELECT g AS id,
+        (%(sources)s::bigint[])[1 + floor(random() * %(n_sources)s)::int] AS source_id,
+        %(today)s::date - floor(random() * 7300)::int AS day,
+        random() > 0.03 AS published,
+        {_WORDS.format(count="6 + mod(g, 7)")} AS title,
+        {_WORDS.format(count="12 + mod(g, 14)")} AS quote,
+        {_WORDS.format(count="30 + mod(g, 31)")} AS one,
+        {_WORDS.format(count="30 + mod(g * 7, 31)")} AS two
+    FROM generate_series(%(first)s, %(last)s) AS g
+)
+INSERT INTO articles_article (id, title, slug, source_id, label, original_date, original_url,
+    url_key, pull_quote, excerpt, status, published_at, created_at, updated_at)
+SELECT id, initcap(title), left(replace(title, ' ', '-'), 60) || '-' || id, source_id,
+    (ARRAY['', '', '', '', '', '', 'Editorial', 'Op-Ed', 'Analysis', 'Interview'])
+        [1 + floor(random() * 10)::int],
+    day, 'https://example.com/' || to_char(day, 'YYYY/MM/DD') || '/' || id,
+    'example.com/' || to_char(day, 'YYYY/MM/DD') || '/' || id,
+    initcap(left(quote, 1)) || substr(quote, 2) || '.',
+    '<p>' || initcap(left(one, 1)) || substr(one, 2) || '.</p><p>'
+        || initcap(left(two, 1)) || substr(two, 2) || '.</p>',
+    CASE WHEN published THEN 'published' ELSE 'draft' END,
+    CASE WHEN published
+        THEN (day + time '06:00' + random() * interval '20 hours') AT TIME ZONE 'UTC' END,
+    now(), now()
+FROM base
+"""  # noqa: S608 (constant text; values go in as parameters)
+
+
+def _insert_batch_in_sql(vocab, first_id, count, source_ids, author_ids, tag_ids, content_type):
+    params = {
+        "first": first_id, "last": first_id + count - 1,
+        "words": vocab.words, "n_words": len(vocab.words),
+        "sources": source_ids, "n_sources": len(source_ids),
+        "authors": author_ids, "n_authors": len(author_ids),
+        "tags": tag_ids, "n_tags": len(tag_ids),
+        "content_type": content_type.pk, "today": datetime.date.today(),
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS gen_words (i int PRIMARY KEY, w text NOT NULL)"
+        )
+        cursor.execute(
+            "INSERT INTO gen_words SELECT i, (%(words)s::text[])[i] "
+            "FROM generate_series(1, %(n_words)s) AS i ON CONFLICT DO NOTHING",
+            params,
+        )
+        # Bylines first (foreign keys are checked at commit) so that the articles' search
+        # vectors, computed right after, include their authors.
+        cursor.execute(SQL_BYLINES, params)
+        cursor.execute(SQL_TAGS, params)
+        cursor.execute(SQL_ARTICLES, params)
 
 
 _weights_cache: dict[int, list[float]] = {}
