@@ -216,15 +216,15 @@ def connection_reset(connection) -> None:
 
 
 def send_deliver(
-    *, send_id: int, progress: Callable[[int], None] | None = None, max_batches: int | None = None
+    *, send_id: int, progress: Callable[[int], None] | None = None, deadline: float | None = None
 ) -> None:
-    """Deliver everything of this send that is due now; return when nothing is claimable."""
+    """Deliver everything of this send that is due now; return when nothing is claimable
+    (or, given a time.monotonic() deadline, once it has passed)."""
     send = BriefingSend.objects.select_related("briefing").get(pk=send_id)
     email = BriefingEmail(send.briefing)
     connection = get_connection()
-    batches = 0
     try:
-        while max_batches is None or batches < max_batches:
+        while deadline is None or time.monotonic() < deadline:
             claim, batch = deliveries_claim(
                 send_id=send_id, batch_size=settings.DELIVERY_BATCH_SIZE
             )
@@ -233,7 +233,6 @@ def send_deliver(
             batch_send(
                 email=email, connection=connection, claim=claim, batch=batch, progress=progress
             )
-            batches += 1
     finally:
         connection_reset(connection)
     send_finish_if_complete(send_id=send_id)

@@ -38,7 +38,7 @@ def test_4xx_5xx_and_a_dropped_connection_end_with_everyone_mailed_once(
     smtp.drop_on_data = {4, 11}
     send, _ = briefing_send_create(briefing=published_briefing)
 
-    sweep("--until-complete", "--max-wait", "30")
+    sweep("--until-complete", "--max-seconds", "30")
 
     counts = smtp.counts()
     refused = {"reader5@example.org", "reader8@example.org"}

@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_send_is_finished_by_the_sweep(smtp, tmp_path, publi
     assert Delivery.objects.filter(status="sending").exists()  # the dead worker's claim
 
     sweep = worker(
-        smtp, tmp_path, "send_pending_deliveries", "--until-complete", "--max-wait", "60"
+        smtp, tmp_path, "send_pending_deliveries", "--until-complete", "--max-seconds", "60"
     )
     assert finish(sweep) == 0
 
@@ -101,7 +101,7 @@ def test_two_workers_on_one_send_mail_everyone_exactly_once(smtp, tmp_path, publ
     smtp.delay = 0.001
     readers = add_subscribers(2000)
     briefing_send_create(briefing=published_briefing)
-    args = ["send_pending_deliveries", "--until-complete", "--max-wait", "60"]
+    args = ["send_pending_deliveries", "--until-complete", "--max-seconds", "60"]
     workers = [worker(smtp, tmp_path, *args, lease=30, batch=20) for _ in range(2)]
     assert [finish(w) for w in workers] == [0, 0]
 

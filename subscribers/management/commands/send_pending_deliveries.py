@@ -22,19 +22,23 @@ class Command(BaseCommand):
             help="Keep going (waiting for retries and expired claims) until every send is done.",
         )
         parser.add_argument(
-            "--max-wait", type=float, default=3600, help="Seconds, with the above."
+            "--max-seconds",
+            type=float,
+            default=3600,
+            help="Stop claiming new work after this long (default 3600), so cron runs never "
+            "pile up; whatever is left goes with the next run.",
         )
 
-    def handle(self, *args, until_complete, max_wait, **options):
-        deadline = time.monotonic() + max_wait
+    def handle(self, *args, until_complete, max_seconds, **options):
+        deadline = time.monotonic() + max_seconds
         while True:
             for send in delivery.sends_unfinished():
-                delivery.send_deliver(send_id=send.pk)
+                delivery.send_deliver(send_id=send.pk, deadline=deadline)
             waits = [delivery.send_next_due(send_id=s.pk) for s in delivery.sends_unfinished()]
             waits = [w for w in waits if w is not None]
             if not until_complete or not waits or time.monotonic() > deadline:
                 break
             pause = (min(waits) - timezone.now()).total_seconds()
-            time.sleep(min(max(pause, 0.2), 30))
+            time.sleep(min(max(pause, 0.2), 30, max(deadline - time.monotonic(), 0)))
         left = delivery.sends_unfinished().count()
         self.stdout.write(f"Unfinished sends: {left}.")
