@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format chromium clean
+.PHONY: run test setup demo lint format chromium node_modules clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +31,13 @@ run: demo
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium missing: browser tests will be skipped"; }
 
-test: setup chromium
+# axe-core (package.json) for the accessibility tests: npm from Debian when we may (root);
+# without npm they say why they skip.
+node_modules:
+	@test -f node_modules/axe-core/axe.min.js || command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq npm) || true; }
+	@test -f node_modules/axe-core/axe.min.js || { command -v npm >/dev/null 2>&1 && npm ci --no-audit --no-fund || echo "npm missing: accessibility tests will be skipped"; }
+
+test: setup chromium node_modules
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: setup
