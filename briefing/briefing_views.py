@@ -9,6 +9,7 @@ import calendar
 import datetime
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -76,7 +77,8 @@ class _BriefingPage(TemplateView):
         raise NotImplementedError
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated or settings.BRIEFING_CACHE_SECONDS <= 0:
+        personal = request.user.is_authenticated or len(messages.get_messages(request))
+        if personal or settings.BRIEFING_CACHE_SECONDS <= 0:
             return super().get(request, *args, **kwargs)
         # The header shows today's date: a new day is a new page.
         key = f"page:{request.path}:{timezone.localdate().isoformat()}"

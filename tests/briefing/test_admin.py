@@ -211,3 +211,23 @@ def test_editors_group_holds_the_briefing_permissions():
     editors = Group.objects.get(name="Editors")
     codenames = set(editors.permissions.values_list("codename", flat=True))
     assert {"add_briefing", "change_briefing", "view_briefing", "add_briefingentry"} <= codenames
+
+
+def test_change_form_offers_the_email_previews_and_a_test_email(client, editor):
+    briefing = briefing_of([ArticleFactory()], status=Briefing.Status.DRAFT)
+    page = client.get(change_url(briefing)).content.decode()
+    assert f"/subscribers/briefings/{briefing.pk}/email.html" in page
+    assert f"/subscribers/briefings/{briefing.pk}/email.txt" in page
+    assert f'action="/subscribers/briefings/{briefing.pk}/send-test/"' in page
+
+
+def test_unpublishing_takes_the_briefing_off_the_site(client, editor):
+    briefing = briefing_of([ArticleFactory()])
+    response = client.post(change_url(briefing), form_data(briefing, _unpublish="1"), follow=True)
+    assert any("off the site" in m for m in messages_of(response))
+    client.logout()
+    assert client.get(briefing.get_absolute_url()).status_code == 404
+
+
+def test_unknown_briefing_preview_is_a_404(client, editor):
+    assert client.get("/admin/briefing/briefing/999/preview/").status_code == 404
