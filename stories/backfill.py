@@ -38,14 +38,23 @@ def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None =
 
 
 def stories_backfill(
-    *, threshold: float, batch_size: int = 500, dry_run: bool = False, progress=None
+    *,
+    threshold: float,
+    batch_size: int = 500,
+    limit: int | None = None,
+    dry_run: bool = False,
+    progress=None,
 ) -> dict[str, int]:
-    """Link each article to the candidates scoring at least `threshold`, from the cursor on."""
+    """Link each article to the candidates scoring at least `threshold`, from the cursor on,
+    stopping after `limit` articles (a large archive takes several bounded runs)."""
     cursor, _ = BackfillCursor.objects.get_or_create(name=CURSOR)
     pending = Article.objects.filter(pk__gt=cursor.last_article_id).order_by("pk")
     total, counts = pending.count(), {"articles": 0, "linked": 0}
-    while batch := list(
-        pending.filter(pk__gt=cursor.last_article_id).select_related("source")[:batch_size]
+    total = min(total, limit) if limit is not None else total
+    while (size := min(batch_size, total - counts["articles"])) > 0 and (
+        batch := list(
+            pending.filter(pk__gt=cursor.last_article_id).select_related("source")[:size]
+        )
     ):
         for article in batch:
             counts["linked"] += _link_confident(article, threshold=threshold, dry_run=dry_run)

@@ -74,3 +74,10 @@ def test_dry_run_links_nothing(seed_pair):
 def test_a_bad_batch_size_is_a_clear_error(seed_pair):
     with pytest.raises(CommandError, match="--batch-size"):
         run("--batch-size", "0")
+
+
+def test_a_limited_run_stops_and_the_next_one_carries_on(seed_pair):
+    total = Article.objects.count()
+    assert "Checked 1 article(s)" in run("--limit", "1")
+    assert f"Checked {total - 1} article(s)" in run()
+    assert StoryArticle.objects.filter(article_id__in=[1, 2]).count() == 2

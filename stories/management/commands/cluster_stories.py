@@ -19,6 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None, help="auto-link threshold")
         parser.add_argument("--batch-size", type=int, default=500)
         parser.add_argument(
+            "--limit", type=int, help="stop after this many articles (resume later)"
+        )
+        parser.add_argument(
             "--restart", action="store_true", help="start again from the first article"
         )
         parser.add_argument("--fingerprints-only", action="store_true")
@@ -26,11 +29,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="count, link nothing (one batch)"
         )
 
-    def handle(self, *args, threshold, batch_size, restart, fingerprints_only, dry_run, **options):
+    def handle(
+        self, *args, threshold, batch_size, limit, restart, fingerprints_only, dry_run, **options
+    ):
         if not backfill.uses_postgresql():
             raise CommandError("Same-story detection needs PostgreSQL (set DATABASE_URL).")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if limit is not None and limit < 1:
+            raise CommandError("--limit must be at least 1.")
         threshold = backfill.auto_link_threshold() if threshold is None else threshold
         self.started = time.monotonic()
         made = backfill.fingerprints_backfill(progress=self._progress("Fingerprints"))
@@ -42,6 +49,7 @@ class Command(BaseCommand):
         counts = backfill.stories_backfill(
             threshold=threshold,
             batch_size=batch_size,
+            limit=limit,
             dry_run=dry_run,
             progress=self._progress("Clustering"),
         )
