@@ -12,8 +12,6 @@ from articles.models import Article, Source
 
 PAIRS = Path(__file__).resolve().parents[2] / "stories" / "evaluation" / "pairs.json"
 
-pytestmark = pytest.mark.postgres
-
 
 def evaluation_article(title: str) -> dict:
     for pair in json.loads(PAIRS.read_text())["pairs"]:
