@@ -301,18 +301,24 @@ class Stack:
         return self
 
     def worker_start(self) -> subprocess.Popen:
-        argv = [
-            PYTHON,
-            "manage.py",
-            "db_worker",
-            "--no-startup-delay",
-            "--no-reload",
-            "--interval",
-            "0.5",
-        ]
-        worker = spawn("db_worker", argv, self.env)
+        """deploy/worker.sh, as production runs it: db_worker, started again if it exits."""
+        argv = ["sh", "deploy/worker.sh", "--no-startup-delay", "--no-reload", "--interval", "0.5"]
+        env = {**self.env, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+               "WORKER_RESTART_DELAY": "1"}  # fmt: skip
+        worker = spawn("db_worker", argv, env)
         self.workers.append(worker)
         return worker
+
+    def worker_children(self) -> list[int]:
+        """The db_worker processes now running under our deploy/worker.sh processes."""
+        pids = []
+        for worker in self.workers:
+            out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(worker.pid)],
+                                 capture_output=True, text=True)  # fmt: skip
+            pids += [
+                int(line.split()[0]) for line in out.stdout.splitlines() if "db_worker" in line
+            ]
+        return pids
 
     def __exit__(self, *exc_info):
         for worker in self.workers:

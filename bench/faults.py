@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/faults.py [--users 16] [--seconds 40] [--down 4] [--subscribers 3000]
 
-Same stack as bench/load_test.py (cluster 15/bench on port 5433, gunicorn, one db_worker,
+Same stack as bench/load_test.py (cluster 15/bench on port 5433, gunicorn, deploy/worker.sh,
 Redis, a loopback SMTP sink), with SUBSCRIBE_RATE_PER_CLIENT raised for the run and
 DELIVERY_LEASE_SECONDS=5 (so a dead worker's claim expires within the run).
 
@@ -12,8 +12,9 @@ DELIVERY_LEASE_SECONDS=5 (so a dead worker's claim expires within the run).
    without restarting gunicorn, whether gunicorn and the worker are still alive, and lost
    signups (answered "check your inbox", no subscriber row).
 2. Worker killed mid-send: --subscribers confirmed subscribers, a briefing published (which
-   queues its send for db_worker); the worker is killed with SIGKILL a third of the way, a new
-   db_worker starts, and the cron sweep `send_pending_deliveries --until-complete` finishes.
+   queues its send for db_worker); the db_worker process is killed with SIGKILL a third of the
+   way, deploy/worker.sh starts a new one, and the cron sweep
+   `send_pending_deliveries --until-complete` finishes the dead worker's task.
    Prints, from the SMTP sink, who got 0, 1 or more emails.
 """
 
@@ -129,8 +130,15 @@ def database_restart(stack, args) -> bool:
             f"last error after the restart: {last}"
         )
     alive = stack.gunicorn.poll() is None
+    # deploy/worker.sh starts db_worker again when it exits (it does when the database goes).
+    _stack.wait_until(stack.worker_children, 30, "a db_worker under deploy/worker.sh")
     worker_alive = stack.workers[-1].poll() is None
-    print(f"gunicorn master alive (never restarted): {alive}; db_worker alive: {worker_alive}")
+    restarts = (_stack.VAR / "db_worker.log").read_text().count("db_worker exited with status")
+    print(
+        f"gunicorn master alive (never restarted): {alive}; deploy/worker.sh alive: "
+        f"{worker_alive}, db_worker restarted by it {restarts} time(s), running again: "
+        f"pid {stack.worker_children()}"
+    )
     accepted, found, missing = lost_signups(results)
     print(
         f"signups: {accepted} answered 'check your inbox' ({results.thanks_shown} showed "
@@ -141,11 +149,9 @@ def database_restart(stack, args) -> bool:
         "503 page shown while down": results.unavailable_pages > 0,
         "no 5xx other than 503": not other_5xx,
         "recovered without restarting gunicorn": recovered and alive,
+        "worker running again": worker_alive and bool(stack.worker_children()),
         "0 lost signups": not missing,
     }
-    if not worker_alive:
-        print("db_worker exited during the outage; starting a new one for part 2")
-        stack.worker_start()
     for check, ok in checks.items():
         print(f"check {check}: {'ok' if ok else 'FAILED'}{'' if ok else f' {other_5xx}'}")
     return all(checks.values())
@@ -206,16 +212,17 @@ def worker_kill(stack, args) -> bool:
     def delivered() -> int:
         return sum(1 for email in stack.sink_counts() if email in expected)
 
-    victim = stack.workers[-1]
     _stack.wait_until(lambda: delivered() >= len(expected) // 3, 180, "a third of the send")
-    _stack.stop(victim, sig=signal.SIGKILL)
+    (victim,) = stack.worker_children()
+    os.kill(victim, signal.SIGKILL)  # the python process, as the OOM killer would
     before = delivered()
     states = Counter(deliveries.values_list("status", flat=True))
     _stack.log(
-        f"killed db_worker (pid {victim.pid}) with SIGKILL after {before} emails; "
+        f"killed db_worker (pid {victim}) with SIGKILL after {before} emails; "
         f"deliveries: {dict(states)}"
     )
-    stack.worker_start()
+    _stack.wait_until(lambda: stack.worker_children() not in ([], [victim]), 30, "a new worker")
+    _stack.log(f"deploy/worker.sh started a new db_worker: pid {stack.worker_children()}")
     started = time.monotonic()
     sweep = subprocess.run(
         [

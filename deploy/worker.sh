@@ -2,4 +2,19 @@
 # A background worker: runs queued tasks (sending email, scheduled publishing). Run as many as you like.
 set -eu
 cd "$(dirname "$0")/.."
-exec python manage.py db_worker "$@"
+# db_worker exits when its database goes away (django-tasks-db re-raises connection errors), so
+# a database restart would stop the queue for good: start it again after a pause. SIGTERM or
+# SIGINT stops the worker (it finishes its current task) and this loop.
+child=""
+trap 'trap - TERM INT; kill -TERM "$child" 2>/dev/null || true; wait || true; exit 0' TERM INT
+while :; do
+    python manage.py db_worker "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    [ "$status" -eq 0 ] && exit 0
+    echo "db_worker exited with status $status; restarting in ${WORKER_RESTART_DELAY:-5} s" >&2
+    sleep "${WORKER_RESTART_DELAY:-5}" &
+    child=$!
+    wait "$child" || true
+done
