@@ -125,6 +125,9 @@ class BriefingSendAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # its deliveries are the proof of who was mailed: deleting invites doubles
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("briefing")
 

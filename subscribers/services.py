@@ -198,6 +198,8 @@ def briefing_send_create(*, briefing: Briefing) -> tuple[BriefingSend, bool]:
     The deliveries are inserted by one INSERT ... SELECT, so memory stays flat whatever the
     list's size; subscribers who confirm later are not part of this send.
     """
+    if not Briefing.objects.published().filter(pk=briefing.pk).exists():
+        raise ValueError(f"{briefing} is not published: only published briefings are emailed.")
     with transaction.atomic():
         send, created = BriefingSend.objects.get_or_create(briefing=briefing)
         if created:

@@ -5,7 +5,7 @@ import io
 import socket
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from briefing.models import Briefing, BriefingEntry
@@ -158,3 +158,18 @@ def test_retry_failed_sends_the_failures_again(smtp, published_briefing, readers
     sweep()
     assert smtp.counts()["reader4@example.org"] == 1
     assert set(send.deliveries.values_list("status", flat=True)) == {"sent"}
+
+
+def test_send_briefing_sends_from_the_shell_with_a_progress_bar(smtp, published_briefing, readers):
+    out = io.StringIO()
+    call_command("send_briefing", "2024-09-01", stdout=out)
+    assert "10/10" in out.getvalue()
+    assert "sent: 10" in out.getvalue()
+    assert sorted(smtp.counts().values()) == [1] * 10
+
+
+def test_send_briefing_refuses_a_day_without_a_published_briefing(draft_briefing):
+    with pytest.raises(CommandError, match="No published briefing for 2024-09-01"):
+        call_command("send_briefing", "2024-09-01")
+    with pytest.raises(ValueError, match="not published"):
+        briefing_send_create(briefing=draft_briefing)
