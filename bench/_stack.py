@@ -24,6 +24,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 VAR = ROOT / "var" / "bench"
+# The code the stack runs: the working tree, or an exported commit (app_dir_use).
+APP_DIR = ROOT
 PG_VERSION, PG_CLUSTER, PG_PORT = "15", "bench", 5433
 SERVER = f"postgresql://postgres@127.0.0.1:{PG_PORT}"
 DATABASE = "briefing_load"
@@ -33,6 +35,26 @@ local all all trust
 host all all 127.0.0.1/32 trust
 host all all ::1/128 trust
 """
+
+
+def app_dir_use(ref: str) -> None:
+    """Run the stack on the committed code of `ref` (exported with `git archive` under
+    var/bench/), so that other engineers' unfinished edits in the working tree are not
+    measured. The working tree and the repository are left as they are."""
+    global APP_DIR
+    if not ref:
+        return
+    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    target = VAR / f"tree-{commit}"
+    if not (target / "manage.py").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True,
+                                 capture_output=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    (target / "var").mkdir(exist_ok=True)
+    APP_DIR = target
+    log(f"running the committed code of {ref} ({commit}) from {target}")
 
 
 def log(message: str) -> None:
@@ -145,7 +167,7 @@ def base_env(*, smtp_port: int | None = None, **extra: str) -> dict[str, str]:
 
 
 def manage(*args: str, env: dict[str, str], timeout: float = 3600) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+    subprocess.run([PYTHON, "manage.py", *args], cwd=APP_DIR, env=env, check=True, timeout=timeout)
 
 
 def spawn(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
@@ -153,7 +175,7 @@ def spawn(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
     VAR.mkdir(parents=True, exist_ok=True)
     out = open(VAR / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's lifetime)
     return subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        argv, cwd=APP_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
     )
 
 

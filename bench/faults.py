@@ -42,12 +42,16 @@ def main() -> int:
     parser.add_argument("--down", type=float, default=4, help="seconds the database is down")
     parser.add_argument("--subscribers", type=int, default=3000)
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument(
+        "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
+    )
     parser.add_argument("--keep-cluster", action="store_true")
     args = parser.parse_args()
     if not 15 <= args.seconds <= 300 or not 1 <= args.down <= 30:
         parser.error("--seconds must be in [15, 300] and --down in [1, 30]")
 
     _stack.require_tools()
+    _stack.app_dir_use(args.ref)
     _stack.cluster_start()
     try:
         _stack.archive_ensure(articles=args.articles, briefings=300)
@@ -163,7 +167,7 @@ def database_restart(stack, args) -> bool:
 def django_setup(env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
     os.environ["DJANGO_SETTINGS_MODULE"] = "briefing.settings"
-    sys.path.insert(0, str(_stack.ROOT))
+    sys.path.insert(0, str(_stack.APP_DIR))
     import django
 
     django.setup()
@@ -233,7 +237,7 @@ def worker_kill(stack, args) -> bool:
             "--max-seconds",
             "180",
         ],
-        cwd=_stack.ROOT,
+        cwd=_stack.APP_DIR,
         env=stack.env,
         capture_output=True,
         text=True,

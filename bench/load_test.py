@@ -38,12 +38,16 @@ def main() -> int:
     parser.add_argument("--signup-share", type=float, default=0.05)
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, help="gunicorn threads (GUNICORN_THREADS)")
+    parser.add_argument(
+        "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
+    )
     parser.add_argument("--keep-cluster", action="store_true", help="leave 5433 running")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600 or not 0 < args.users <= 512:
         parser.error("--seconds must be in (0, 600] and --users in (0, 512]")
 
     _stack.require_tools()
+    _stack.app_dir_use(args.ref)
     _stack.cluster_start()
     try:
         _stack.archive_ensure(articles=args.articles, briefings=args.briefings)
