@@ -9,8 +9,10 @@ ambiguous. When a lease runs out, another worker takes the rest of the batch ove
 import contextlib
 import logging
 import os
+import queue
 import smtplib
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
@@ -72,12 +75,76 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 3600))
 
 
-class Recorder:
-    """Writes each result of one claimed batch; notices when the claim was taken over."""
+class Writer:
+    """Applies results in order, each in its own commit.
 
-    def __init__(self, claim: str):
+    Pipelined (the default outside a transaction), a thread with its own database connection
+    writes result N while message N+1 goes out, so the database round trip costs no time. Its
+    queue holds one result: a worker killed with SIGKILL leaves at most two messages sent but
+    unrecorded (the one in flight and the one waiting to be written).
+    """
+
+    def __init__(self, *, pipelined: bool):
+        self.pipelined = pipelined
+        self.lost: set[str] = set()  # claims another worker took over
+        self.error: BaseException | None = None
+        if pipelined:
+            self.queue: queue.Queue = queue.Queue(maxsize=1)
+            self.thread = threading.Thread(target=self._run, name="delivery-writer", daemon=True)
+            self.thread.start()
+
+    def submit(self, claim: str, write: Callable[[], None]) -> None:
+        if not self.pipelined:
+            self._apply(claim, write)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put((claim, write))
+
+    def _apply(self, claim: str, write: Callable[[], None]) -> None:
+        try:
+            write()
+        except ClaimLost:
+            self.lost.add(claim)
+
+    def _run(self) -> None:
+        try:
+            while (item := self.queue.get()) is not None:
+                if self.error is None:
+                    try:
+                        self._apply(*item)
+                    except BaseException as exc:  # handed to the sending thread
+                        self.error = exc
+                self.queue.task_done()
+        finally:
+            db_connection.close()
+
+    def flush(self) -> None:
+        """Wait until every submitted result is written."""
+        if self.pipelined:
+            self.queue.join()
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        if self.pipelined and self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class Recorder:
+    """Records each result of one claimed batch; notices when the claim was taken over."""
+
+    def __init__(self, claim: str, writer: Writer):
         self.claim = claim
+        self.writer = writer
         self.renew_at = time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3
+
+    @property
+    def lost(self) -> bool:
+        return self.claim in self.writer.lost
 
     def _update(self, delivery: Delivery, **fields) -> None:
         now = timezone.now()
@@ -93,48 +160,57 @@ class Recorder:
         self.renew_at = time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3
 
     def sent(self, delivery: Delivery, message_id: str) -> None:
-        self._update(
-            delivery,
-            status=Delivery.Status.SENT,
-            sent_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            message_id=message_id,
-            last_error="",
-        )
-        if delivery.subscriber.bounce_count:
-            Subscriber.objects.filter(pk=delivery.subscriber_id).update(bounce_count=0)
+        fields = {
+            "status": Delivery.Status.SENT,
+            "sent_at": timezone.now(),
+            "attempts": F("attempts") + 1,
+            "message_id": message_id,
+            "last_error": "",
+        }
+
+        def write():
+            self._update(delivery, **fields)
+            if delivery.subscriber.bounce_count:
+                Subscriber.objects.filter(pk=delivery.subscriber_id).update(bounce_count=0)
+
+        self.writer.submit(self.claim, write)
 
     def skipped(self, delivery: Delivery) -> None:
-        self._update(delivery, status=Delivery.Status.SKIPPED, last_error="not subscribed")
+        fields = {"status": Delivery.Status.SKIPPED, "last_error": "not subscribed"}
+        self.writer.submit(self.claim, lambda: self._update(delivery, **fields))
 
     def temporary(self, delivery: Delivery, error: str) -> None:
         attempts = delivery.attempts + 1
         if attempts >= settings.DELIVERY_MAX_ATTEMPTS:
             self.permanent(delivery, f"gave up after {attempts} attempts: {error}", bounce=False)
             return
-        self._update(
-            delivery,
-            status=Delivery.Status.PENDING,
-            attempts=attempts,
-            last_error=error[:1000],
-            next_attempt_at=timezone.now() + backoff(attempts),
-        )
+        fields = {
+            "status": Delivery.Status.PENDING,
+            "attempts": attempts,
+            "last_error": error[:1000],
+            "next_attempt_at": timezone.now() + backoff(attempts),
+        }
+        self.writer.submit(self.claim, lambda: self._update(delivery, **fields))
 
     def permanent(self, delivery: Delivery, error: str, *, bounce: bool = True) -> None:
-        self._update(
-            delivery,
-            status=Delivery.Status.FAILED,
-            attempts=delivery.attempts + 1,
-            last_error=error[:1000],
-        )
-        if bounce:
-            subscriber_bounce(subscriber_id=delivery.subscriber_id)
+        fields = {
+            "status": Delivery.Status.FAILED,
+            "attempts": delivery.attempts + 1,
+            "last_error": error[:1000],
+        }
+
+        def write():
+            self._update(delivery, **fields)
+            if bounce:
+                subscriber_bounce(subscriber_id=delivery.subscriber_id)
+
+        self.writer.submit(self.claim, write)
 
     def release(self) -> None:
         """Give the rest of the batch back, untouched, for the next claim."""
-        Delivery.objects.filter(claim=self.claim, status="sending").update(
-            status=Delivery.Status.PENDING, lease_expires_at=None
-        )
+        mine = Delivery.objects.filter(claim=self.claim, status="sending")
+        pending = {"status": Delivery.Status.PENDING, "lease_expires_at": None}
+        self.writer.submit(self.claim, lambda: mine.update(**pending))
 
 
 def subscriber_bounce(*, subscriber_id: int) -> None:
@@ -162,9 +238,15 @@ def smtp_error(exc: Exception) -> tuple[bool, str]:
 
 
 def batch_send(
-    *, email: BriefingEmail, connection, claim: str, batch: list[Delivery], progress=None
+    *,
+    email: BriefingEmail,
+    connection,
+    claim: str,
+    batch: list[Delivery],
+    writer: Writer,
+    progress=None,
 ) -> None:
-    recorder = Recorder(claim)
+    recorder = Recorder(claim, writer)
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as exc:
@@ -174,14 +256,14 @@ def batch_send(
             recorder.temporary(delivery, f"connect: {type(exc).__name__}: {exc}")
         return
     for delivery in batch:
+        if recorder.lost:
+            logger.warning("delivery batch abandoned: claim taken over (lease expired)")
+            return
         try:
             if delivery.subscriber.status != Subscriber.Status.ACTIVE:
                 recorder.skipped(delivery)
             else:
                 deliver_one(email, connection, recorder, delivery)
-        except ClaimLost as exc:
-            logger.warning("delivery batch abandoned: %s", exc)
-            return
         except (ConnectionLost, smtplib.SMTPException, OSError) as exc:
             logger.warning("SMTP connection lost: %s", exc)
             connection_reset(connection)
@@ -223,6 +305,9 @@ def send_deliver(
     send = BriefingSend.objects.select_related("briefing").get(pk=send_id)
     email = BriefingEmail(send.briefing)
     connection = get_connection()
+    # Inside a transaction (a caller's, or a test's) another connection could not see the rows.
+    pipelined = settings.DELIVERY_PIPELINE_WRITES and not db_connection.in_atomic_block
+    writer = Writer(pipelined=pipelined)
     try:
         while deadline is None or time.monotonic() < deadline:
             claim, batch = deliveries_claim(
@@ -231,10 +316,17 @@ def send_deliver(
             if not batch:
                 break
             batch_send(
-                email=email, connection=connection, claim=claim, batch=batch, progress=progress
+                email=email,
+                connection=connection,
+                claim=claim,
+                batch=batch,
+                writer=writer,
+                progress=progress,
             )
+            writer.flush()  # every result of the batch is written before the next claim
     finally:
         connection_reset(connection)
+        writer.close()
     send_finish_if_complete(send_id=send_id)
 
 

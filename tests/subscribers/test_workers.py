@@ -1,5 +1,6 @@
 """Real worker processes on PostgreSQL: killed with SIGKILL mid-send, and two at once."""
 
+import io
 import os
 import signal
 import subprocess
@@ -8,6 +9,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -92,7 +94,8 @@ def test_a_worker_killed_mid_send_is_finished_by_the_sweep(smtp, tmp_path, publi
     counts = smtp.counts()
     assert set(counts) == readers
     twice = [address for address, n in counts.items() if n > 1]
-    assert len(twice) <= 1  # at most the one message in flight when it was killed
+    # At most the message in flight and the one result waiting for the pipelined writer.
+    assert len(twice) <= 2
     assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
     assert BriefingSend.objects.get().finished_at is not None
 
@@ -111,3 +114,24 @@ def test_two_workers_on_one_send_mail_everyone_exactly_once(smtp, tmp_path, publ
     assert Delivery.objects.filter(status="sent").count() == 2000
     pids = {claim.split(":")[1] for claim in Delivery.objects.values_list("claim", flat=True)}
     assert len(pids) == 2  # both workers really shared the send
+
+
+def test_faults_with_pipelined_result_writes(smtp, settings, published_briefing):
+    """Outside a test transaction results are written by the writer thread: same outcome."""
+    settings.DELIVERY_BATCH_SIZE = 7
+    settings.DELIVERY_MAX_ATTEMPTS = 3
+    readers = add_subscribers(30)
+    smtp.rcpt_replies_once["r3@example.org"] = "450 4.2.1 Mailbox busy, try later"
+    smtp.rcpt_replies["r5@example.org"] = "550 5.1.1 No such user"
+    smtp.drop_on_data = {4, 11}
+    send, _ = briefing_send_create(briefing=published_briefing)
+    call_command(
+        "send_pending_deliveries", "--until-complete", "--max-seconds", "30", stdout=io.StringIO()
+    )
+    counts = smtp.counts()
+    assert set(counts) == readers - {"r5@example.org"}
+    assert set(counts.values()) == {1}
+    assert Delivery.objects.get(subscriber__email="r5@example.org").last_error.startswith("550")
+    assert Delivery.objects.get(subscriber__email="r3@example.org").attempts == 2
+    send.refresh_from_db()
+    assert send.finished_at is not None
