@@ -11,9 +11,9 @@ ranked. SQLite (first runs, development) gets a plain
 import html
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -77,12 +77,18 @@ def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
     if not is_postgres():
         return list(_search_simple(queryset, text).values_list("id", flat=True)[: CANDIDATES + 1])
     query = SearchQuery(text, config=CONFIG, search_type="websearch")
-    rows = (
+    candidates = (
         queryset.filter(search_vector=query)
         .order_by("-published_at", "-id")
-        .annotate(rank=SearchRank(F("search_vector"), query))
-        .values_list("id", "rank")[: CANDIDATES + 1]
+        .values_list("id", "search_vector")[: CANDIDATES + 1]
     )
+    inner, params = candidates.query.sql_with_params()
+    # Ranked outside the LIMIT, so only the kept candidates' vectors are read and ranked.
+    rank = "ts_rank(c.search_vector, websearch_to_tsquery(%s, %s))"
+    sql = f"SELECT c.id, {rank} FROM ({inner}) AS c"  # noqa: S608 (Django-built SQL, parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CONFIG, text, *params])
+        rows = cursor.fetchall()
     # A stable sort: equal ranks keep the query's newest-first order.
     return [pk for pk, rank in sorted(rows, key=lambda row: row[1], reverse=True)]
 
