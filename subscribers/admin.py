@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Min
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.html import format_html, format_html_join
 
 from subscribers import services
 from subscribers.models import BriefingSend, Delivery, Subscriber
@@ -100,27 +101,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         return render(request, "subscribers/admin/import.html", context)
 
 
-class FailedDeliveryInline(admin.TabularInline):
-    model = Delivery
-    verbose_name_plural = "Failures"
-    fields = ["subscriber", "attempts", "last_error", "updated_at"]
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-    max_num = 0
-    show_change_link = False
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("subscriber")
-        return queryset.filter(status=Delivery.Status.FAILED)
-
-
 @admin.register(BriefingSend)
 class BriefingSendAdmin(admin.ModelAdmin):
     list_display = ["briefing", "started_at", "finished_at", "state_counts", "rate"]
-    readonly_fields = ["briefing", "started_at", "finished_at", "state_counts", "rate"]
+    readonly_fields = ["briefing", "started_at", "finished_at", "state_counts", "rate", "failures"]
     actions = ["retry_failed"]
-    inlines = [FailedDeliveryInline]
 
     def has_add_permission(self, request):
         return False
@@ -146,6 +131,20 @@ class BriefingSendAdmin(admin.ModelAdmin):
             return "—"
         seconds = (span["last"] - span["first"]).total_seconds()
         return f"{span['n'] * 60 / seconds:,.0f}"
+
+    @admin.display(description="Failures (the 100 most recent)")
+    def failures(self, send):
+        failed = (
+            send.deliveries.filter(status=Delivery.Status.FAILED)
+            .select_related("subscriber")
+            .order_by("-updated_at")[:100]
+        )
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> — {} attempt(s), {}: {}</li>",
+            ((d.subscriber.email, d.attempts, d.updated_at, d.last_error) for d in failed),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "None"
 
     @admin.action(description="Retry failed deliveries")
     def retry_failed(self, request, queryset):
