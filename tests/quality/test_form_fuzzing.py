@@ -5,7 +5,6 @@ management forms and defaults are real), then replaces some values with generate
 """
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -15,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from subscribers.models import Subscriber
+from tests.quality.html import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -47,55 +47,6 @@ NASTY = st.sampled_from(
     ]
 )
 VALUE = st.one_of(TEXT, NASTY)
-
-
-class FormFields(HTMLParser):
-    """The named fields of the n-th form on a page with their initial values, as a browser
-    would submit them untouched."""
-
-    def __init__(self, form_index: int):
-        super().__init__()
-        self.form_index, self.forms_seen, self.inside = form_index, -1, False
-        self.fields: dict[str, str] = {}
-        self.select: str | None = None
-        self.textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms_seen += 1
-            self.inside = self.forms_seen == self.form_index
-        if not self.inside or not attrs.get("name"):
-            return
-        name = attrs["name"]
-        if tag == "input" and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self.fields[name] = attrs.get("value") or ""
-        elif tag == "select":
-            self.select = name
-            self.fields.setdefault(name, "")
-        elif tag == "textarea":
-            self.textarea = name
-            self.fields[name] = ""
-
-    def handle_data(self, data):
-        if self.inside and self.textarea:
-            self.fields[self.textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-
-def form_fields(html: str, form_index: int = 0) -> dict[str, str]:
-    parser = FormFields(form_index)
-    parser.feed(html)
-    return parser.fields
 
 
 # An id, as a menu or an autocomplete sends it (see the xfail below for anything else).
