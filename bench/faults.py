@@ -104,6 +104,10 @@ async def restart_during_load(stack, args, catalogue, results) -> dict:
 def database_restart(stack, args) -> bool:
     print("\n== 1. PostgreSQL restarted under load ==", flush=True)
     catalogue = Catalogue.load()
+    # Cold gunicorn workers take seconds over their first requests: warm them up, uncounted.
+    _stack.log("warm-up: 8 s at 8 users (not counted)")
+    asyncio.run(drive(base_url=stack.base_url, catalogue=catalogue, users=8, seconds=8,
+                      signup_share=0, run_id="warmup"))  # fmt: skip
     results = Results()
     marks = asyncio.run(restart_during_load(stack, args, catalogue, results))
     _stack.log(
