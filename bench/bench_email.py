@@ -1,7 +1,7 @@
 """Briefing email throughput and worker memory, against a loopback SMTP sink.
 
-    createdb -h 127.0.0.1 -U postgres briefing_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/briefing_bench \\
+    createdb -h 127.0.0.1 -U postgres briefing_email_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/briefing_email_bench \\
         .venv/bin/python bench/bench_email.py [--count 10000] [--large 100000]
 
 Uses (and empties) the database DATABASE_URL names; needs PostgreSQL. Prints:
