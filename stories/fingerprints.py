@@ -116,6 +116,28 @@ def term_counts_of_articles(article_ids: Sequence[int]) -> dict[int, dict[str, i
     return counts
 
 
+def term_counts_with_frequencies(
+    article_ids: Sequence[int],
+) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
+    """Stems of fingerprinted articles by article id, and each stem's document frequency, in
+    one query (the scoring stage reads both for every candidate)."""
+    counts: dict[int, dict[str, int]] = {article_id: {} for article_id in article_ids}
+    frequencies: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT f.article_id, u.lexeme, coalesce(array_length(u.positions, 1), 1), "
+            "coalesce(t.df, 0) "
+            "FROM stories_fingerprint AS f CROSS JOIN unnest(f.vector) AS u "
+            "LEFT JOIN stories_termstat AS t ON t.term = u.lexeme "
+            "WHERE f.article_id = ANY(%s)",
+            [list(article_ids)],
+        )
+        for article_id, lexeme, count, df in cursor.fetchall():
+            counts[article_id][lexeme] = count
+            frequencies[lexeme] = df
+    return counts, frequencies
+
+
 def document_frequencies(terms: Sequence[str]) -> tuple[int, dict[str, int]]:
     """The number of fingerprinted articles, and how many of them contain each term."""
     with connection.cursor() as cursor:

@@ -86,9 +86,8 @@ def search(
     ids = list(dates)
     if not ids:
         return []
-    others = fingerprints.term_counts_of_articles(ids)
-    unseen = {term for vector in others.values() for term in vector} - frequencies.keys()
-    frequencies.update(fingerprints.document_frequencies(sorted(unseen))[1])
+    others, their_frequencies = fingerprints.term_counts_with_frequencies(ids)
+    frequencies = {**their_frequencies, **frequencies}
     floor = threshold() if min_score is None else min_score
     scored = [
         (
