@@ -2,12 +2,17 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+from django.db import connection
+
+from subscribers.models import Subscriber
 
 WORKER_SCRIPT = Path(settings.BASE_DIR) / "deploy" / "worker.sh"
 
@@ -49,3 +54,30 @@ def test_worker_script_starts_db_worker_again_after_the_database_went_away(tmp_p
         ["pgrep", "-g", str(script.pid)], capture_output=True, text=True
     ).stdout.split()
     assert leftovers == []
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client):
+    """faults.py: signups POSTed during a restart get the 503 page, which used to say "nothing
+    you sent has been lost" although the signup was not saved; it must ask to send it again."""
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    try:
+        response = client.post("/subscribe/", {"email": "down@example.org", "website": ""})
+    finally:
+        connection.close()
+        connection.settings_dict.update(original)
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "Briefly unavailable" in page
+    assert "please send it again" in page
+    assert "has been lost" not in page
+    assert not Subscriber.objects.filter(email="down@example.org").exists()
