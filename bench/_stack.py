@@ -287,6 +287,8 @@ class Stack:
     def __enter__(self):
         VAR.mkdir(parents=True, exist_ok=True)
         self.sink_log.unlink(missing_ok=True)
+        for name in ("smtp-sink", "gunicorn", "db_worker"):  # each run's logs on their own
+            (VAR / f"{name}.log").unlink(missing_ok=True)
         try:
             self.sink = spawn(
                 "smtp-sink",
