@@ -364,6 +364,35 @@ class Stack:
             return sum(1 for _ in handle)
 
 
+def cpu_snapshot(gunicorn_pid: int) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by each gunicorn worker and each bench-cluster PostgreSQL
+    process (from /proc), to tell what a request costs from how long it waited."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, dict[int, float]] = {"gunicorn": {}, "postgresql": {}}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(fields[1]) == gunicorn_pid:
+            found["gunicorn"][int(entry.name)] = seconds
+        elif cmdline.startswith(f"postgres: {PG_VERSION}/{PG_CLUSTER}"):
+            found["postgresql"][int(entry.name)] = seconds
+    return found
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    return {
+        kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
+        for kind in after
+    }
+
+
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)

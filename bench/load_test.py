@@ -18,6 +18,7 @@ All load comes from 127.0.0.1, so the run raises SUBSCRIBE_RATE_PER_CLIENT to 10
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 import uuid
@@ -88,6 +89,7 @@ def run(stack: _stack.Stack, args) -> int:
         f"load: {args.users} users for {args.seconds:.0f} s, "
         f"{args.signup_share:.0%} of actions are signups"
     )
+    cpu_before = _stack.cpu_snapshot(stack.gunicorn.pid)
     started = time.monotonic()
     results = asyncio.run(
         drive(
@@ -100,7 +102,17 @@ def run(stack: _stack.Stack, args) -> int:
         )
     )
     elapsed = time.monotonic() - started
+    cpu = _stack.cpu_used(cpu_before, _stack.cpu_snapshot(stack.gunicorn.pid))
     figures = print_summary(results, elapsed)
+    per_request = {kind: 1000 * used / max(figures["requests"], 1) for kind, used in cpu.items()}
+    total = sum(per_request.values())
+    print(
+        f"server CPU per request: gunicorn {per_request['gunicorn']:.0f} ms + PostgreSQL "
+        f"{per_request['postgresql']:.0f} ms = {total:.0f} ms; the stack got "
+        f"{sum(cpu.values()) / elapsed:.2f} of the {os.cpu_count()} cores (shared machine: "
+        f"load average {os.getloadavg()[0]:.1f}); with every core to itself it could serve "
+        f"about {1000 * (os.cpu_count() or 1) / max(total, 1):.0f} requests/s"
+    )
     accepted, found, missing = lost_signups(results)
     print(
         f"signups: {accepted} answered 'check your inbox' ({results.thanks_shown} thanks pages "
