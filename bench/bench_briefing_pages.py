@@ -3,7 +3,9 @@
 Starts gunicorn (loopback, --no-control-socket, stopped at the end) on a PostgreSQL database
 loaded with the demo data, then measures `/` (the latest briefing), a briefing day page and
 `/healthz` (the trivial view: one `SELECT 1`, no template) in the same run, with the
-briefing cache on and off. Prints each rate and its ratio to the trivial view's.
+briefing cache on (Redis, when `redis-server` is installed: a private one on loopback, stopped
+at the end; and the local-memory default, whose generation number is read from PostgreSQL)
+and off. Prints each rate and its ratio to the trivial view's.
 
     .venv/bin/python bench/bench_briefing_pages.py [--seconds 3] [--connections 8]
 
@@ -74,11 +76,14 @@ def free_port() -> int:
 class Server:
     """gunicorn on loopback with its own empty config file; always stopped."""
 
-    def __init__(self, database_url: str, cache_seconds: int, workers: int):
+    def __init__(self, database_url: str, cache_seconds: int, workers: int, redis_url: str):
         self.port = free_port()
         descriptor, self.config = tempfile.mkstemp(suffix=".py")  # no ./gunicorn.conf.py
         os.close(descriptor)
-        env = base_env(database_url) | {"BRIEFING_CACHE_SECONDS": str(cache_seconds)}
+        env = base_env(database_url) | {
+            "BRIEFING_CACHE_SECONDS": str(cache_seconds),
+            "REDIS_URL": redis_url,
+        }
         self.process = subprocess.Popen(
             [PYTHON, "-m", "gunicorn", "briefing.wsgi:application", "-c", self.config,
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
@@ -105,6 +110,34 @@ class Server:
             self.process.kill()
             self.process.wait()
         os.unlink(self.config)
+
+
+class Redis:
+    """A private redis-server on loopback (no persistence), or nothing when not installed."""
+
+    def __enter__(self):
+        self.process = None
+        if not shutil.which("redis-server"):
+            return None
+        port = free_port()
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return f"redis://127.0.0.1:{port}/0"
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
 
 
 def get(port: int, path: str, connection=None) -> int:
@@ -145,9 +178,22 @@ def rate_python(port: int, path: str, seconds: float, connections: int) -> float
     return sum(counts) / (time.monotonic() - started)
 
 
+def interleaved(measure, port: int, seconds: float, connections: int) -> dict[str, float]:
+    """Mean rates over one-second slices taken in turn, URL after URL: the machine's load
+    drifts, and each URL must see the same drift for the ratios to mean something."""
+    totals = {name: 0.0 for name, _ in URLS}
+    rounds = max(1, round(seconds))
+    for _ in range(rounds):
+        for name, path in URLS:
+            totals[name] += measure(port, path, 1, connections)
+    return {name: total / rounds for name, total in totals.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="per URL (default 3)")
+    parser.add_argument(
+        "--seconds", type=float, default=3.0, help="per URL, in 1 s slices (default 3)"
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -158,17 +204,26 @@ def main() -> None:
     client = "wrk" if measure is rate_wrk else "python"
     print(f"client: {client}, {args.connections} connections, {args.seconds:g} s per URL, "
           f"gunicorn {args.workers} sync workers")  # fmt: skip
-    for label, cache_seconds in (("cache on", 600), ("cache off", 0)):
-        with Server(database_url, cache_seconds, args.workers) as server:
-            for _, path in URLS:  # warm up: connections, the cache, the templates
-                for _ in range(20):
-                    get(server.port, path)
-            rates = {name: measure(server.port, path, args.seconds, args.connections)
-                     for name, path in URLS}  # fmt: skip
-        trivial = rates[URLS[0][0]]
-        print(f"\n{label}:")
-        for name, value in rates.items():
-            print(f"  {name:18} {value:8.0f} req/s   {value / trivial:6.0%} of the trivial view")
+    with Redis() as redis_url:
+        configurations = [
+            ("cache on, Redis", 600, redis_url),
+            ("cache on, local memory (generation read from PostgreSQL)", 600, ""),
+            ("cache off", 0, ""),
+        ]
+        for label, cache_seconds, cache_url in configurations:
+            if cache_url is None:
+                print("\n(redis-server not installed: no Redis run)")
+                continue
+            with Server(database_url, cache_seconds, args.workers, cache_url) as server:
+                for _, path in URLS:  # warm up: connections, the cache, the templates
+                    for _ in range(20):
+                        get(server.port, path)
+                rates = interleaved(measure, server.port, args.seconds, args.connections)
+            trivial = rates[URLS[0][0]]
+            print(f"\n{label}:")
+            for name, value in rates.items():
+                ratio = value / trivial
+                print(f"  {name:18} {value:8.0f} req/s   {ratio:6.0%} of the trivial view")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
@@ -28,7 +28,12 @@ def generation() -> int:
     if _process_local():
         from briefing.models import CacheGeneration
 
-        return CacheGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+        # Read on every cached page: plain SQL, a primary-key lookup, no ORM on the hot path.
+        table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
+            row = cursor.fetchone()
+        return row[0] if row else 0
     value = cache.get(GENERATION_KEY)
     if value is None:
         # add() so two processes starting at once agree on one number.
