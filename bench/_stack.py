@@ -364,33 +364,38 @@ class Stack:
             return sum(1 for _ in handle)
 
 
-def cpu_snapshot(gunicorn_pid: int) -> dict[str, dict[int, float]]:
-    """CPU seconds used so far by each gunicorn worker and each bench-cluster PostgreSQL
-    process (from /proc), to tell what a request costs from how long it waited."""
-    tick = os.sysconf("SC_CLK_TCK")
-    found: dict[str, dict[int, float]] = {"gunicorn": {}, "postgresql": {}}
+def _proc_times(pid: int) -> tuple[int, list[int]]:
+    """(parent pid, [utime, stime, cutime, cstime]) in clock ticks, from /proc/<pid>/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[1]), [int(value) for value in fields[11:15]]
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds of `root`, of its children it has reaped, and of its live children."""
+    total = sum(_proc_times(root)[1])
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        if int(fields[1]) == gunicorn_pid:
-            found["gunicorn"][int(entry.name)] = seconds
-        elif cmdline.startswith(f"postgres: {PG_VERSION}/{PG_CLUSTER}"):
-            found["postgresql"][int(entry.name)] = seconds
-    return found
+        if entry.name.isdigit():
+            try:
+                parent, times = _proc_times(int(entry.name))
+            except (OSError, ValueError):
+                continue
+            if parent == root:
+                total += times[0] + times[1]
+    return total / os.sysconf("SC_CLK_TCK")
 
 
-def cpu_used(before: dict, after: dict) -> dict[str, float]:
-    return {
-        kind: sum(seconds - before[kind].get(pid, 0.0) for pid, seconds in after[kind].items())
-        for kind in after
-    }
+def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by gunicorn (master and workers) and by the bench cluster
+    (postmaster and backends, including those that have exited), to tell what a request
+    costs from how long it waited."""
+    data = Path(f"/var/lib/postgresql/{PG_VERSION}/{PG_CLUSTER}/postmaster.pid")
+    postmaster = int(data.read_text().split()[0])
+    return {"gunicorn": process_tree_cpu(gunicorn_pid), "postgresql": process_tree_cpu(postmaster)}
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {kind: after[kind] - before[kind] for kind in after}
 
 
 def _listening(port: int) -> bool:
