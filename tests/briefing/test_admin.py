@@ -231,3 +231,26 @@ def test_unpublishing_takes_the_briefing_off_the_site(client, editor):
 
 def test_unknown_briefing_preview_is_a_404(client, editor):
     assert client.get("/admin/briefing/briefing/999/preview/").status_code == 404
+
+
+def test_briefing_list_finds_briefings_by_article_title_and_publishes_in_bulk(client, editor):
+    wanted = briefing_of(
+        [ArticleFactory(title="Needle story")], date=datetime.date(2024, 9, 3), status="draft"
+    )
+    briefing_of([ArticleFactory(title="Haystack")], date=datetime.date(2024, 9, 4), status="draft")
+    empty = BriefingFactory(date=datetime.date(2024, 9, 5), status="draft", published_at=None)
+
+    listing = client.get("/admin/briefing/briefing/", {"q": "Needle"}).content.decode()
+    assert "Sept. 3, 2024" in listing or "Sep. 3, 2024" in listing
+    assert "Sept. 4, 2024" not in listing and "Sep. 4, 2024" not in listing
+
+    response = client.post(
+        "/admin/briefing/briefing/",
+        {"action": "publish_selected", "_selected_action": [wanted.pk, empty.pk]},
+        follow=True,
+    )
+    wanted.refresh_from_db()
+    empty.refresh_from_db()
+    assert wanted.status == Briefing.Status.PUBLISHED
+    assert empty.status == Briefing.Status.DRAFT
+    assert any("empty briefing cannot be published" in m for m in messages_of(response))
