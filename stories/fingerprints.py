@@ -17,7 +17,9 @@ KEYWORDS_PER_ARTICLE = 30
 PRIOR_DOCUMENTS = 1000
 
 _FORGET_SQL = """
-WITH old AS (
+WITH gone AS (
+    DELETE FROM stories_keyword WHERE article_id = ANY(%(ids)s)
+), old AS (
     DELETE FROM stories_fingerprint WHERE article_id = ANY(%(ids)s) RETURNING vector
 ), counts AS (
     SELECT u.lexeme AS term, count(*) AS n FROM old, unnest(old.vector) AS u GROUP BY u.lexeme
@@ -71,6 +73,12 @@ FROM (
 WHERE f.article_id = k.article_id
 """
 
+_KEYWORD_ROWS_SQL = """
+INSERT INTO stories_keyword (article_id, term, original_date)
+SELECT article_id, unnest(keywords), original_date
+FROM stories_fingerprint WHERE article_id = ANY(%(ids)s)
+"""
+
 
 def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
     """(Re)compute the fingerprints of these articles and keep document frequencies exact."""
@@ -79,7 +87,7 @@ def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
-        for sql in (_FORGET_SQL, _INSERT_SQL, _COUNT_SQL, _KEYWORDS_SQL):
+        for sql in (_FORGET_SQL, _INSERT_SQL, _COUNT_SQL, _KEYWORDS_SQL, _KEYWORD_ROWS_SQL):
             cursor.execute(sql, params)
 
 

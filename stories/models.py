@@ -69,8 +69,8 @@ class Fingerprint(models.Model):
     """What the same-story search knows of one article, kept current on save.
 
     `vector` holds the stemmed content words with their positions (PostgreSQL's English
-    text-search configuration); `keywords` the article's most distinctive stems, GIN-indexed,
-    for the candidate stage."""
+    text-search configuration); `keywords` the article's most distinctive stems, also stored
+    one per row in `Keyword` for the candidate stage."""
 
     article = models.OneToOneField(
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
@@ -85,6 +85,23 @@ class Fingerprint(models.Model):
 
     def __str__(self):
         return f"Fingerprint of article {self.article_id}"
+
+
+class Keyword(models.Model):
+    """One of an article's distinctive stems, dated: the candidate stage looks up (stem, date
+    range) pairs in one B-tree, so a common stem costs only the articles of the window."""
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
+    term = models.TextField(db_collation="C")
+    original_date = models.DateField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["term", "original_date", "article"], name="keyword_term_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} ({self.article_id})"
 
 
 class TermStat(models.Model):

@@ -1,10 +1,10 @@
 """The same-story search: which archived articles report the story of this one?
 
-Two stages. Candidates: fingerprints dated within a window around the article's original date
-that share its most distinctive stems (a GIN index lookup), best overlap first. Scoring: cosine
-similarity of sub-linear TF-IDF vectors over all content stems, which is robust to paraphrase,
-reordering, extra paragraphs and a new title, and low for different events that only share
-the same names: those names are a small part of either vector.
+Two stages. Candidates: articles dated within a window around the article's original date
+that share its most distinctive stems (one B-tree range per stem), best overlap first.
+Scoring: cosine similarity of sub-linear TF-IDF vectors over all content stems, which is robust
+to paraphrase, reordering, extra paragraphs and a new title, and low for different events that
+only share the same names: those names are a small part of either vector.
 """
 
 import math
@@ -26,17 +26,13 @@ GRACE_DAYS = 2
 FADE_DAYS = 10
 
 _CANDIDATES_SQL = """
-SELECT f.article_id, f.original_date
-FROM stories_fingerprint AS f
-CROSS JOIN LATERAL (
-    SELECT sum(q.weight) AS overlap
-    FROM unnest(f.keywords) AS k
-    JOIN unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight) ON q.term = k
-) AS m
-WHERE f.keywords && %(terms)s::text[]
-  AND f.original_date BETWEEN %(start)s AND %(end)s
-  AND NOT (f.article_id = ANY(%(exclude)s))
-ORDER BY m.overlap DESC, f.article_id
+SELECT k.article_id, min(k.original_date), sum(q.weight) AS overlap
+FROM unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight)
+JOIN stories_keyword AS k ON k.term = q.term COLLATE "C"
+WHERE k.original_date BETWEEN %(start)s AND %(end)s
+  AND NOT (k.article_id = ANY(%(exclude)s))
+GROUP BY k.article_id
+ORDER BY overlap DESC, k.article_id
 LIMIT %(limit)s
 """
 
@@ -140,4 +136,4 @@ def _candidate_dates(query: dict[str, float], original_date: date, exclude: list
                 "limit": CANDIDATES_SCORED,
             },
         )
-        return dict(cursor.fetchall())
+        return {article_id: original_date for article_id, original_date, _ in cursor.fetchall()}
