@@ -154,6 +154,11 @@ SELECT a.id, a.original_date, f.vector, f.keywords, now()
 FROM articles_article AS a JOIN stories_fingerprint AS f ON f.article_id = a.id - %(offset)s
 WHERE a.id > %(offset)s AND a.id <= %(offset)s + %(count)s
 """
+_REPLICATE_KEYWORDS = """
+INSERT INTO stories_keyword (article_id, term, original_date)
+SELECT article_id, unnest(keywords), original_date FROM stories_fingerprint
+WHERE article_id > %(offset)s AND article_id <= %(offset)s + %(count)s
+"""
 
 
 def replicate(database: str, size: int) -> None:
@@ -165,7 +170,6 @@ def replicate(database: str, size: int) -> None:
         base = conn.execute("SELECT max(id) FROM articles_article").fetchone()[0]
         have = count(database)
         started, copies = time.monotonic(), 0
-        conn.execute("DROP INDEX IF EXISTS fingerprint_keywords_gin")
         while have < size:
             copies += 1
             params = {
@@ -176,13 +180,10 @@ def replicate(database: str, size: int) -> None:
             }
             conn.execute(_REPLICATE_ARTICLES, params)
             conn.execute(_REPLICATE_FINGERPRINTS, params)
+            conn.execute(_REPLICATE_KEYWORDS, params)
             have += params["count"]
             print(f"  replicated up to {have:,} articles", flush=True)
         conn.execute("UPDATE stories_termstat SET df = round(df * %s::float8)", [have / base])
-        conn.execute("SET maintenance_work_mem = '512MB'")
-        conn.execute(
-            "CREATE INDEX fingerprint_keywords_gin ON stories_fingerprint USING gin (keywords)"
-        )
         conn.execute(
             "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), %s)",
             [base * (copies + 1)],
