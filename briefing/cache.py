@@ -7,6 +7,7 @@ process (the local-memory default) it lives in the database, one cheap query a p
 an editor's save reaches every gunicorn worker.
 """
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -24,26 +25,25 @@ def _process_local() -> bool:
     return isinstance(caches["default"], LocMemCache)
 
 
-def generation() -> int:
-    if _process_local():
-        from briefing.models import CacheGeneration
+def _database_generation() -> int:
+    from briefing.models import CacheGeneration
 
-        # Read on every cached page: plain SQL, a primary-key lookup, no ORM on the hot path.
-        table = connection.ops.quote_name(CacheGeneration._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
-            row = cursor.fetchone()
-        return row[0] if row else 0
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # add() so two processes starting at once agree on one number.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
+    # Read on every cached page: plain SQL, a primary-key lookup, no ORM on the hot path.
+    table = connection.ops.quote_name(CacheGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _first_generation() -> int:
+    # Random, so a generation key evicted and made again never matches entries made before.
+    cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
 def invalidate() -> None:
-    """Make every cached briefing unreachable (after the transaction commits, and now)."""
+    """Make every cached page unreachable (now, and again once the transaction commits)."""
     if _process_local():
         from briefing.models import CacheGeneration
 
@@ -60,20 +60,31 @@ def _bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+        _first_generation()
 
 
 def cached(name: str, compute: Callable[[], Any]) -> Any:
-    """compute(), remembered under name for the current generation (when the cache is on)."""
+    """compute(), remembered under name while the generation stays the same (cache on).
+
+    Each entry holds the generation it was computed at; a shared cache answers the generation
+    and the entry in one round trip.
+    """
     seconds = settings.BRIEFING_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    key = f"briefing:{generation()}:{name}"
-    boxed = cache.get(key)  # a 1-tuple, so that None (no briefing) is remembered too
-    if boxed is None:
-        boxed = (compute(),)
-        cache.set(key, boxed, seconds)
-    return boxed[0]
+    key = f"briefing:{name}"
+    if _process_local():
+        current, stored = _database_generation(), cache.get(key)
+    else:
+        found = cache.get_many([GENERATION_KEY, key])
+        current, stored = found.get(GENERATION_KEY), found.get(key)
+        if current is None:
+            current = _first_generation()
+    if stored is not None and stored[0] == current:
+        return stored[1]
+    value = compute()
+    cache.set(key, (current, value), seconds)
+    return value
 
 
 def _on_change(sender, **kwargs):
