@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -111,11 +111,21 @@ class HomeView(_BriefingPage):
 class BriefingDayView(_BriefingPage):
     template_name = "briefing/briefing_detail.html"
 
-    def get_data(self):
+    def get(self, request, *args, **kwargs):
+        # One address per day: /briefings/2024/9/1/ moves to /briefings/2024/09/01/.
+        canonical = f"/briefings/{self.date():%Y/%m/%d}/"
+        if request.path != canonical:
+            return HttpResponsePermanentRedirect(canonical)
+        return super().get(request, *args, **kwargs)
+
+    def date(self) -> datetime.date:
         try:
-            date = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+            return datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError as error:
             raise Http404("No such date.") from error
+
+    def get_data(self):
+        date = self.date()
 
         def day():
             briefing = (

@@ -244,3 +244,10 @@ def test_demo_briefings_fill_several_days_of_the_archive(client, seed):
     assert Briefing.objects.filter(status=Briefing.Status.DRAFT).exists()  # for the editors
     month = client.get("/briefings/2024/08/").content.decode()
     assert month.count('href="/briefings/2024/08/') >= 3
+
+
+def test_a_day_without_leading_zeros_moves_to_its_one_address(client):
+    briefing = briefing_of([ArticleFactory()], date=datetime.date(2024, 9, 1))
+    response = client.get("/briefings/2024/9/1/")
+    assert response.status_code == 301
+    assert response["Location"] == briefing.get_absolute_url() == "/briefings/2024/09/01/"
