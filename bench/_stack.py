@@ -47,6 +47,9 @@ def app_dir_use(ref: str) -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     target = VAR / f"tree-{commit}"
+    for old in VAR.glob("tree-*"):  # one exported tree at a time
+        if old != target:
+            shutil.rmtree(old)
     if not (target / "manage.py").exists():
         target.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", commit], cwd=ROOT, check=True,
@@ -349,6 +352,7 @@ class Stack:
             stop(worker)
         stop(self.gunicorn, timeout=40)
         stop(self.sink)
+        self.sink_log.unlink(missing_ok=True)
 
     def sink_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
