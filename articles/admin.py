@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
@@ -53,6 +55,14 @@ class ArticleAdminForm(forms.ModelForm):
             },
             "excerpt": {"required": "Paste the excerpt readers will see."},
         }
+
+    def clean_original_date(self):
+        day = self.cleaned_data["original_date"]
+        if day > datetime.date.today() + datetime.timedelta(days=1):
+            raise forms.ValidationError("The original date cannot be in the future.")
+        if day.year < 1800:
+            raise forms.ValidationError("Enter the date the original was published.")
+        return day
 
     def clean_original_url(self):
         url = self.cleaned_data["original_url"]

@@ -134,3 +134,14 @@ def test_source_can_be_created_from_the_popup(client, editor):
     )
     assert response.status_code == 200
     assert Source.objects.filter(slug="northwind-herald").exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [("9999-12-31", "cannot be in the future"), ("0001-01-01", "Enter the date the original")],
+)
+def test_impossible_original_dates_are_explained(client, editor, day, message):
+    source = SourceFactory()
+    body = client.post(ADD_URL, form_data(source=source.pk, original_date=day)).content.decode()
+    assert message in body
+    assert not Article.objects.filter(slug="grain-deal-signed").exists()
