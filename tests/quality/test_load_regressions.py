@@ -81,3 +81,22 @@ def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client):
     assert "please send it again" in page
     assert "has been lost" not in page
     assert not Subscriber.objects.filter(email="down@example.org").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["/", "/articles/", "/search/?q=gaza", "/subscribe/", "/admin/"])
+def test_a_reader_with_a_session_gets_the_503_page_while_the_database_is_down(client, path):
+    """faults.py: the session (read from the database by middleware and context processors)
+    must not turn the restart into a 500 for signed-in editors or readers with a session."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    original = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    try:
+        response = client.get(path)
+    finally:
+        connection.close()
+        connection.settings_dict.update(original)
+    assert response.status_code == 503
+    assert "Briefly unavailable" in response.content.decode()
