@@ -19,7 +19,7 @@ from articles.models import Article
 from stories import fingerprints
 
 QUERY_KEYWORDS = 40
-CANDIDATES_SCORED = 30
+CANDIDATES_SCORED = 15
 # Coverage of one story appears within a few days; a follow-up a week later that shares the
 # same names (a truce and its collapse) is another story, so scores fade past the grace days.
 GRACE_DAYS = 2
