@@ -60,7 +60,7 @@ def restored_name():
 
 def test_a_restored_backup_serves_the_same_pages(demo, tmp_path, restored_name):
     original = connection.settings_dict["NAME"]
-    pages = ["/", "/briefings/2024/9/1/", Article.objects.get(pk=1).get_absolute_url()]
+    pages = ["/", "/briefings/2024/09/01/", Article.objects.get(pk=1).get_absolute_url()]
     pages += ["/sitemap.xml", "/search/?q=Wagner", "/tags/russia/"]
     before, counts_before = site_as_seen(pages), row_counts()
     assert Briefing.objects.published().exists()

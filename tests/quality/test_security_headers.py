@@ -11,7 +11,7 @@ def pages(demo):
 
     return {
         "briefing (home)": "/",
-        "briefing (day)": "/briefings/2024/9/1/",
+        "briefing (day)": "/briefings/2024/09/01/",
         "articles": Article.objects.get(pk=1).get_absolute_url(),
         "search": "/search/?q=Wagner",
         "subscribers": "/subscribe/",
