@@ -148,6 +148,7 @@ def main():
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--large", type=int, default=100_000)
     parser.add_argument("--max-seconds", type=float, default=300, help="per worker run")
+    parser.add_argument("--memory-only", action="store_true", help="skip the throughput figures")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench_email needs PostgreSQL: set DATABASE_URL to a scratch database.")
@@ -162,6 +163,18 @@ def main():
 
 
 def report(port: int, args) -> None:
+    Delivery.objects.all().delete()
+    BriefingSend.objects.all().delete()
+    _, rss_idle = run_worker(port, 10)
+    print(f"worker peak RSS with nothing to send (Django loaded): {rss_idle / 1024:.1f} MiB")
+    if args.memory_only:
+        for count in (args.count, args.large):
+            elapsed, rss, sent = worker_send(port, count, args.max_seconds)
+            print(
+                f"worker peak RSS at {count:,} subscribers: {rss / 1024:.1f} MiB "
+                f"({sent:,} sent in {elapsed:.0f} s)"
+            )
+        return
     elapsed, rss_small, sent = worker_send(port, args.count, args.max_seconds)
     worker_rate = sent / elapsed
     print(f"worker: {sent:,} of {args.count:,} emails in {elapsed:.1f} s = {worker_rate:,.0f}/s")
