@@ -1,13 +1,15 @@
 """Readers see other coverage of a story on the article page and on briefing entries."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from articles.models import Article
+from briefing.models import Briefing
 from stories.services import story_confirm
 from tests.stories.conftest import archive, evaluation_article
 
@@ -62,7 +64,7 @@ def test_a_briefing_entry_says_who_else_covered_the_story(client, seed_pair):
     call_command("loaddata", "demo_briefings.json", verbosity=0)
     cnn, rewrite = seed_pair
     story_confirm(article=cnn, other=rewrite)
-    url = reverse("briefing:briefing_day", args=[2024, 9, 1])
+    url = Briefing.objects.get(date=datetime.date(2024, 9, 1)).get_absolute_url()
     html = client.get(url).content.decode()
     assert "Also covered by:" in html
     assert f'<a href="{rewrite.get_absolute_url()}">IntegrityPress.org</a>' in html
@@ -71,7 +73,7 @@ def test_a_briefing_entry_says_who_else_covered_the_story(client, seed_pair):
 def test_a_new_story_shows_on_an_already_viewed_briefing(client, seed_pair):
     call_command("loaddata", "demo_briefings.json", verbosity=0)
     cnn, rewrite = seed_pair
-    url = reverse("briefing:briefing_day", args=[2024, 9, 1])
+    url = Briefing.objects.get(date=datetime.date(2024, 9, 1)).get_absolute_url()
     assert "Also covered by:" not in client.get(url).content.decode()
     story_confirm(article=cnn, other=rewrite)
     assert "Also covered by:" in client.get(url).content.decode()
