@@ -1,9 +1,24 @@
 """Readers' URLs of the daily briefing (the project's own URLs are in briefing/urls.py)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from briefing import briefing_views as views
 from briefing import feeds
+
+
+class TwoDigits:
+    """A month or a day: read as "9" or "09", always written "09" (one address per day)."""
+
+    regex = "[0-9]{1,2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(TwoDigits, "dd")
 
 app_name = "briefing"
 
@@ -13,9 +28,9 @@ urlpatterns = [
     path("briefings/feed/rss/", feeds.BriefingRssFeed(), name="feed_rss"),
     path("briefings/feed/atom/", feeds.BriefingAtomFeed(), name="feed_atom"),
     path("briefings/<int:year>/", views.YearView.as_view(), name="archive_year"),
-    path("briefings/<int:year>/<int:month>/", views.MonthView.as_view(), name="archive_month"),
+    path("briefings/<int:year>/<dd:month>/", views.MonthView.as_view(), name="archive_month"),
     path(
-        "briefings/<int:year>/<int:month>/<int:day>/",
+        "briefings/<int:year>/<dd:month>/<dd:day>/",
         views.BriefingDayView.as_view(),
         name="briefing_day",
     ),

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import (
     ArchiveIndexView,
@@ -113,7 +114,8 @@ class BriefingDayView(_BriefingPage):
 
     def get(self, request, *args, **kwargs):
         # One address per day: /briefings/2024/9/1/ moves to /briefings/2024/09/01/.
-        canonical = f"/briefings/{self.date():%Y/%m/%d}/"
+        day = self.date()
+        canonical = reverse("briefing:briefing_day", args=[day.year, day.month, day.day])
         if request.path != canonical:
             return HttpResponsePermanentRedirect(canonical)
         return super().get(request, *args, **kwargs)

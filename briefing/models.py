@@ -51,14 +51,8 @@ class Briefing(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "briefing:briefing_day",
-            kwargs={
-                "year": self.date.year,
-                "month": f"{self.date.month:02d}",
-                "day": f"{self.date.day:02d}",
-            },
-        )
+        day = self.date
+        return reverse("briefing:briefing_day", args=[day.year, day.month, day.day])
 
     @property
     def is_published(self) -> bool:

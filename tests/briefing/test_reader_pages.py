@@ -251,3 +251,10 @@ def test_a_day_without_leading_zeros_moves_to_its_one_address(client):
     response = client.get("/briefings/2024/9/1/")
     assert response.status_code == 301
     assert response["Location"] == briefing.get_absolute_url() == "/briefings/2024/09/01/"
+
+
+def test_links_to_a_day_are_always_written_with_two_digits():
+    from django.urls import reverse
+
+    assert reverse("briefing:briefing_day", args=[2024, 9, 1]) == "/briefings/2024/09/01/"
+    assert reverse("briefing:archive_month", args=[2024, 9]) == "/briefings/2024/09/"
