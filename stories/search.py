@@ -120,6 +120,14 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / norms if norms else 0.0
 
 
+def _shifted(day: date, delta: timedelta) -> date:
+    """The date `delta` away, stopping at the ends of the calendar (years 1 and 9999)."""
+    try:
+        return day + delta
+    except OverflowError:
+        return date.max if delta > timedelta(0) else date.min
+
+
 def _candidate_dates(query: dict[str, float], original_date: date, exclude: list) -> dict:
     """Candidates' original dates by article id, best keyword overlap first."""
     top = sorted(query.items(), key=lambda item: (-item[1], item[0]))[:QUERY_KEYWORDS]
@@ -130,8 +138,8 @@ def _candidate_dates(query: dict[str, float], original_date: date, exclude: list
             {
                 "terms": [term for term, _ in top],
                 "weights": [weight for _, weight in top],
-                "start": original_date - window,
-                "end": original_date + window,
+                "start": _shifted(original_date, -window),
+                "end": _shifted(original_date, window),
                 "exclude": exclude,
                 "limit": CANDIDATES_SCORED,
             },
