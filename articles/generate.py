@@ -119,6 +119,7 @@ def archive_generate(
     if connection.vendor == "postgresql":
         _run("SET statement_timeout = 0")  # a batch job, not a request
         _run("SET jit = off")  # compiling each batch's plan costs more than it saves
+        _run("SET maintenance_work_mem = '512MB'")  # the GIN index is built in memory
         # Without statistics the planner loops over every author for each article's byline.
         _run("ANALYZE articles_source, articles_author, articles_articleauthor, taggit_tag")
     if rebuild_index:
