@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
+from briefing.admin_widgets import SafeAutocompleteMixin
 from stories.admin import SameStoryAdminMixin
 
 
@@ -25,7 +26,7 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     extra = 1
@@ -86,7 +87,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SameStoryAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(SameStoryAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
     list_display = ["title", "source", "original_date", "status", "published_at"]

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from briefing import services
+from briefing.admin_widgets import SafeAutocompleteMixin
 from briefing.briefing_views import day_page_data, entries_prefetch, support_box
 from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
@@ -23,7 +24,7 @@ def _long_date(day: datetime.date) -> str:
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
-class BriefingEntryInline(SortableTabularInline):
+class BriefingEntryInline(SafeAutocompleteMixin, SortableTabularInline):
     model = BriefingEntry
     fields = ["article", "section", "article_status"]
     readonly_fields = ["article_status"]

@@ -14,16 +14,6 @@ pytestmark = pytest.mark.browser
 TITLES = ["Alpha report", "Bravo report", "Charlie report"]
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_names(settings):
-    """The live server finds static files by their source names, not the manifest's hashed
-    names, so the pages must link the plain names."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 def editors_group() -> Group:
     """The migrations' "Editors" group (tests/briefing/test_admin.py checks its permissions).
     An earlier transactional test's flush empties the migrations' rows: make it again then."""

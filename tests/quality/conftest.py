@@ -24,15 +24,3 @@ def demo(db):
     """The demo archive: the seed CNN article and its rewrite, and the briefing of 2024-09-01."""
     call_command("loaddata", "demo", "demo_briefings", verbosity=0)
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _live_server_serves_the_stylesheets(request, settings):
-    """pytest-django's live server answers /static/ itself, from the finders, which know no
-    hashed names: with the manifest storage every stylesheet would 404 and the browser would
-    judge an unstyled page. Plain storage keeps the real CSS in front of axe and the keyboard."""
-    if request.node.get_closest_marker("browser"):
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
