@@ -166,7 +166,8 @@ HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-if env_bool("BEHIND_PROXY", True):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", True)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
@@ -252,7 +253,7 @@ AXES_VERBOSE = False  # no start-up banner in every command's stdout (dumpdata >
 # Behind our proxy the client is the right-most X-Forwarded-For entry (the one the proxy
 # appended; anything left of it is client-supplied). LOGIN_PROXY_COUNT counts further trusted
 # proxies in the header (a CDN in front of the proxy).
-if env_bool("BEHIND_PROXY", True):
+if BEHIND_PROXY:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_ORDER = "left-most"
     AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LOGIN_PROXY_COUNT", "0"))

@@ -6,7 +6,6 @@ from django.views.decorators.cache import cache_page
 from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
-from briefing.health import healthz
 from briefing.sitemaps import sitemaps as briefing_sitemaps
 
 sitemaps = {**briefing_sitemaps, **article_sitemaps}
@@ -16,7 +15,6 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Compose and publish"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -15,7 +15,7 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def collected_static(django_db_blocker):
+def collected_static():
     """Templates use the manifest storage, so every test run starts from a fresh collectstatic."""
     call_command("collectstatic", interactive=False, clear=False, verbosity=0)
 
