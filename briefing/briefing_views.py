@@ -43,9 +43,15 @@ def entries_prefetch(*, published_only: bool = True) -> Prefetch:
     )
 
 
+def with_other_coverage(briefings: list[Briefing]) -> list[Briefing]:
+    """Load the other coverage of every entry of these briefings in one query."""
+    other_coverage_for([entry.article for b in briefings for entry in b.entries.all()])
+    return briefings
+
+
 def render_body(briefing: Briefing) -> str:
-    """The briefing as readers see it, without the page around it (also the feeds' item)."""
-    other_coverage_for([entry.article for entry in briefing.entries.all()])  # one query
+    """The briefing as readers see it, without the page around it (also the feeds' item).
+    Call `with_other_coverage` first, or each entry costs a query."""
     return render_to_string("briefing/includes/briefing_body.html", {"briefing": briefing})
 
 
@@ -56,7 +62,7 @@ def day_page_data(briefing: Briefing | None) -> dict | None:
     published = Briefing.objects.published().only("date")
     previous = published.filter(date__lt=briefing.date).order_by("-date").first()
     following = published.filter(date__gt=briefing.date).order_by("date").first()
-    body = render_body(briefing)
+    body = render_body(with_other_coverage([briefing])[0])
     briefing._prefetched_objects_cache = {}  # cache the page data, not the rows behind it
     return {"briefing": briefing, "body": body, "previous": previous, "next": following}
 

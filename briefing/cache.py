@@ -99,6 +99,7 @@ _SENDERS = (
     "articles.ArticleAuthor",
     "articles.Author",
     "articles.Source",
+    "stories.StoryArticle",  # entries say "Also covered by"
 )
 for _sender in _SENDERS:
     post_save.connect(_on_change, sender=_sender, dispatch_uid=f"briefing-cache-save-{_sender}")

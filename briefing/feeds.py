@@ -5,7 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from briefing.briefing_views import entries_prefetch, render_body
+from briefing.briefing_views import entries_prefetch, render_body, with_other_coverage
 from briefing.models import Briefing
 
 
@@ -17,7 +17,8 @@ class BriefingRssFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return Briefing.objects.published().prefetch_related(entries_prefetch())[:20]
+        briefings = Briefing.objects.published().prefetch_related(entries_prefetch())[:20]
+        return with_other_coverage(list(briefings))
 
     def item_title(self, briefing):
         return str(briefing)

@@ -64,7 +64,7 @@ class BriefingEntryQuerySet(models.QuerySet):
         """Entries readers see: those whose article is published."""
         from articles.models import Article
 
-        return self.filter(article__status=Article.Status.PUBLISHED)
+        return self.filter(article__in=Article.objects.published())
 
 
 class BriefingEntry(models.Model):

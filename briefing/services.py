@@ -9,7 +9,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from articles.models import Article
-from briefing import cache
 from briefing.models import Briefing, BriefingEntry
 from subscribers import services as subscriber_services
 
@@ -43,7 +42,6 @@ def briefing_publish_due(*, now: datetime.datetime | None = None) -> list[Briefi
             due = (
                 Briefing.objects.select_for_update(skip_locked=True)
                 .filter(status=Briefing.Status.SCHEDULED, publish_at__lte=now)
-                .exclude(pk__in=[b.pk for b in published])
                 .order_by("publish_at", "pk")
                 .first()
             )
@@ -71,8 +69,7 @@ def _publish(briefing: Briefing) -> list[Article]:
         article.save()
     briefing.status = Briefing.Status.PUBLISHED
     briefing.published_at = timezone.now()
-    briefing.save()
-    cache.invalidate()
+    briefing.save()  # its post_save refreshes the readers' cache (briefing/cache.py)
     if briefing.email_subscribers:
         # In the same transaction: the briefing is published if and only if its send exists
         # (the delivery itself is queued after the commit), so no email is lost or doubled.

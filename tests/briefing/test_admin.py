@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
 from articles.models import Article
 from briefing.models import Briefing, BriefingEntry
@@ -78,9 +79,11 @@ def test_editor_composes_a_briefing_with_sections_in_order(client, editor):
 
 
 def test_new_briefing_form_offers_the_first_free_day(client, editor):
+    today = timezone.localdate()
+    BriefingFactory(date=today)
     page = client.get(add_url())
     assert page.status_code == 200
-    assert datetime.date.today().isoformat() in page.content.decode()
+    assert (today + datetime.timedelta(days=1)).isoformat() in page.content.decode()
 
 
 def test_publishing_publishes_the_draft_articles_and_says_which(client, editor):

@@ -68,7 +68,8 @@ def test_home_page_reads_like_the_seed_briefing(client, seed, settings):
 
 def test_call_to_action_and_read_more_link_point_where_readers_expect(client, seed):
     page = client.get("/briefings/2024/09/01/").content.decode()
-    assert 'href="/subscribe/"' in page
+    main = page[page.index("<main") : page.index("</main>")]
+    assert 'class="cta" href="/subscribe/"' in main
     article = Article.objects.get(pk=1)
     assert f'href="{article.original_url}"' in page
 

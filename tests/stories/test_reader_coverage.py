@@ -77,3 +77,17 @@ def test_a_new_story_shows_on_an_already_viewed_briefing(client, seed_pair):
     assert "Also covered by:" not in client.get(url).content.decode()
     story_confirm(article=cnn, other=rewrite)
     assert "Also covered by:" in client.get(url).content.decode()
+
+
+def test_joining_two_stories_shows_on_an_already_viewed_briefing(
+    client, seed_pair, wagner_in_mali
+):
+    call_command("loaddata", "demo_briefings.json", verbosity=0)
+    cnn, rewrite = seed_pair
+    story_confirm(article=cnn, other=wagner_in_mali)
+    story_confirm(article=rewrite, other=archive(evaluation_article(THIRD)))
+    url = Briefing.objects.get(date=datetime.date(2024, 9, 1)).get_absolute_url()
+    rewrite_link = f'<a href="{rewrite.get_absolute_url()}">IntegrityPress.org</a>'
+    assert rewrite_link not in client.get(url).content.decode()
+    story_confirm(article=cnn, other=rewrite)  # the two stories become one
+    assert rewrite_link in client.get(url).content.decode()
