@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from briefing.models import Briefing
@@ -259,3 +261,21 @@ def test_links_to_a_day_are_always_written_with_two_digits():
 
     assert reverse("briefing:briefing_day", args=[2024, 9, 1]) == "/briefings/2024/09/01/"
     assert reverse("briefing:archive_month", args=[2024, 9]) == "/briefings/2024/09/"
+
+
+def _briefings(first: int, count: int) -> None:
+    for n in range(first, first + count):
+        day = datetime.date(2024, 1, 1) + datetime.timedelta(days=n)
+        briefing_of([ArticleFactory(), ArticleFactory()], date=day)
+
+
+def test_the_briefing_feed_costs_the_same_queries_for_2_or_10_briefings(client):
+    def feed_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/briefings/feed/rss/").status_code == 200
+        return len(queries)
+
+    _briefings(0, 2)
+    few = feed_queries()
+    _briefings(2, 8)
+    assert feed_queries() == few
