@@ -4,6 +4,8 @@ FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY config config
+COPY core core
 COPY briefing briefing
 COPY articles articles
 COPY subscribers subscribers
@@ -13,7 +15,7 @@ RUN pip wheel --wheel-dir /wheels .
 # Runtime stage: slim image, non-root user, static files collected at build time.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=briefing.settings STATIC_ROOT=/app/var/static PORT=8000
+    DJANGO_SETTINGS_MODULE=config.settings STATIC_ROOT=/app/var/static PORT=8000
 RUN groupadd --system briefing && useradd --system --gid briefing --home-dir /app briefing
 COPY --from=build /wheels /wheels
 RUN pip install /wheels/*.whl && rm -rf /wheels

@@ -30,7 +30,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "briefing.logging.JSONFormatter"},
+        "json": {"()": "config.logging.JSONFormatter"},
         "raw": {"format": "%(message)s"},
     },
     "handlers": {

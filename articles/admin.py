@@ -1,3 +1,5 @@
+"""The editors' desk for the archive: sources, authors and articles."""
+
 import datetime
 
 from django import forms
@@ -8,8 +10,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
-from briefing.admin_widgets import SafeAutocompleteMixin
-from stories.admin import SameStoryAdminMixin
+from core.admin_widgets import SafeAutocompleteMixin
 
 
 @admin.register(Source)
@@ -87,7 +88,9 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(SameStoryAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    """The stories app adds its same-story panel to this form (stories/admin.py)."""
+
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
     list_display = ["title", "source", "original_date", "status", "published_at"]
@@ -114,7 +117,7 @@ class ArticleAdmin(SameStoryAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin)
     def excerpt_preview(self, article):
         if not article.excerpt:
             return "Save the article to see the cleaned excerpt."
-        # The stored excerpt went through briefing.sanitize.clean_html on save.
+        # The stored excerpt went through core.sanitize.clean_html on save.
         return format_html('<div class="excerpt-preview">{}</div>', mark_safe(article.excerpt))  # noqa: S308
 
     def save_model(self, request, obj, form, change):

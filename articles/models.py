@@ -10,7 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from articles.normalize import normalize_url
-from briefing.sanitize import clean_html
+from core.sanitize import clean_html
 
 http_url = URLValidator(schemes=["http", "https"])
 

@@ -1,11 +1,14 @@
-"""Full-text search over the archive.
+"""Full-text search over the archive, and the one definition of an article's text.
 
 PostgreSQL: a stored, GIN-indexed `search_vector` (title A, authors and source B, pull quote C,
 excerpt D), queried with `websearch_to_tsquery`. Ranking every match of a common word at a
 million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked
 (a common word's results are then, in effect, newest first); a rare word's matches are all
-ranked. SQLite (first runs, development) gets a plain
-`icontains` search over the same fields.
+ranked. SQLite (first runs, development) gets a plain `icontains` search over the same fields.
+
+The same-story fingerprints (stories app) read an article's text from this vector too: its
+own words are the lexemes weighted A, C and D (`OWN_WORDS`), so search and same-story detection
+never disagree on what an article says.
 """
 
 import html
@@ -18,6 +21,8 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from core.db import is_postgresql
+
 CONFIG = "english"
 CANDIDATES = 300
 MAX_QUERY_LENGTH = 200
@@ -25,31 +30,47 @@ MAX_QUERY_LENGTH = 200
 # only they become <mark>, so nothing an editor typed is ever rendered as markup.
 START, STOP = "\ue000", "\ue001"
 
-# The vector of one or more articles, computed in the database from the stored fields. The
-# excerpt is HTML: tags are stripped so that markup never becomes a search term.
+
+def document_sql(*, title: str, names: str, pull_quote: str, excerpt: str) -> str:
+    """The SQL tsvector of an article from four SQL expressions: its title (weight A), its
+    authors and source (B), its pull quote (C) and its excerpt (D), whose HTML tags and
+    character entities are not words."""
+    return f"""(
+        setweight(to_tsvector('{CONFIG}', coalesce({title}, '')), 'A')
+        || setweight(to_tsvector('{CONFIG}', coalesce({names}, '')), 'B')
+        || setweight(to_tsvector('{CONFIG}', coalesce({pull_quote}, '')), 'C')
+        || setweight(to_tsvector('{CONFIG}',
+            regexp_replace(coalesce({excerpt}, ''), '<[^>]*>|&[#a-zA-Z0-9]+;', ' ', 'g')), 'D')
+    )"""
+
+
+# What an article itself says (its title, pull quote and excerpt, not who wrote or published
+# it), from a stored vector...
+OWN_WEIGHTS = "'{a,c,d}'"
+OWN_WORDS = f"ts_filter(a.search_vector, {OWN_WEIGHTS})"
+# ... or from the fields of an article not saved yet (parameters title, pull_quote, excerpt).
+_FIELDS = document_sql(
+    title="%(title)s", names="''", pull_quote="%(pull_quote)s", excerpt="%(excerpt)s"
+)
+OWN_WORDS_OF_FIELDS = f"ts_filter({_FIELDS}, {OWN_WEIGHTS})"
+
+_NAMES = """coalesce((
+    SELECT string_agg(au.name, ' ' ORDER BY aa.position)
+    FROM articles_articleauthor aa JOIN articles_author au ON au.id = aa.author_id
+    WHERE aa.article_id = a.id), '') || ' ' || s.name"""
 UPDATE_SQL = f"""
-UPDATE articles_article AS a SET search_vector =
-    setweight(to_tsvector('{CONFIG}', coalesce(a.title, '')), 'A')
-    || setweight(to_tsvector('{CONFIG}', coalesce((
-        SELECT string_agg(au.name, ' ' ORDER BY aa.position)
-        FROM articles_articleauthor aa JOIN articles_author au ON au.id = aa.author_id
-        WHERE aa.article_id = a.id), '') || ' ' || s.name), 'B')
-    || setweight(to_tsvector('{CONFIG}', coalesce(a.pull_quote, '')), 'C')
-    || setweight(to_tsvector('{CONFIG}',
-        regexp_replace(coalesce(a.excerpt, ''), '<[^>]*>', ' ', 'g')), 'D')
+UPDATE articles_article AS a SET search_vector = {
+    document_sql(title="a.title", names=_NAMES, pull_quote="a.pull_quote", excerpt="a.excerpt")
+}
 FROM articles_source AS s
 WHERE s.id = a.source_id AND {{where}}
 """  # noqa: S608 (constants only; values go in as parameters)
 
 
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def update_search_vectors(*, article_ids=None, source_ids=None, author_ids=None, id_range=None):
     """Recompute stored vectors for the given articles (or every article of some sources or
     authors, or an id range for bulk generation). A no-op outside PostgreSQL."""
-    if not is_postgres():
+    if not is_postgresql():
         return
     if article_ids is not None:
         where, params = "a.id = ANY(%s)", [list(article_ids)]
@@ -74,7 +95,7 @@ def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
     """Ids of the matches of `text` in `queryset` (already filtered: published, source, tag,
     dates), best first, at most `CANDIDATES + 1` of them (one more tells "and more"). One query:
     the most recent candidates are found through the index, then ranked here."""
-    if not is_postgres():
+    if not is_postgresql():
         return list(_search_simple(queryset, text).values_list("id", flat=True)[: CANDIDATES + 1])
     query = SearchQuery(text, config=CONFIG, search_type="websearch")
     candidates = (
@@ -113,7 +134,7 @@ def headlines(articles, text: str) -> dict[int, SafeString]:
     articles = list(articles)
     if not articles:
         return {}
-    if not is_postgres():
+    if not is_postgresql():
         return {a.id: _simple_headline(a, text) for a in articles}
     sql = f"""
         SELECT id, ts_headline('{CONFIG}',

@@ -1,3 +1,6 @@
+"""Readers' pages of the archive: recent articles, one article, a source, an author, a tag,
+and the search."""
+
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -8,7 +11,6 @@ from articles.models import Article, Author, Source
 from articles.pagination import BoundedPaginator
 from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
-from briefing.models import Briefing
 
 
 class ArticleListView(ListView):
@@ -36,12 +38,10 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_related()
 
     def get_context_data(self, **kwargs):
-        article = self.object
-        briefings = Briefing.objects.published().filter(entries__article=article).distinct()
+        # The page also lists the briefings the article was in and the story's other coverage:
+        # the briefing and stories apps' template tags add those (templates compose the apps).
         return super().get_context_data(
-            briefings=list(briefings.order_by("-date")),
-            json_ld=article_json_ld(article, self.request),
-            **kwargs,
+            json_ld=article_json_ld(self.object, self.request), **kwargs
         )
 
 

@@ -316,7 +316,7 @@ class Stack:
                     "-c",
                     "gunicorn.conf.py",
                     "--no-control-socket",
-                    "briefing.wsgi:application",
+                    "config.wsgi:application",
                 ],
                 self.env,
             )

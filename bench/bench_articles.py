@@ -28,7 +28,7 @@ def configure(database: str):
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
     os.environ.setdefault("SECRET_KEY", "bench-only-key")
     os.environ.update(DEBUG="false", HTTPS="false", ALLOWED_HOSTS="testserver", LOG_LEVEL="ERROR")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "briefing.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:

@@ -93,7 +93,7 @@ class Server:
             "REDIS_URL": redis_url,
         }
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "briefing.wsgi:application", "-c", self.config,
+            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-c", self.config,
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
              "--no-control-socket", "--log-level", "warning"],
             env=env, cwd=ROOT, stdout=subprocess.DEVNULL,

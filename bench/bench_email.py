@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "briefing.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
@@ -36,7 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from briefing.models import Briefing, BriefingEntry  # noqa: E402
-from subscribers.emails import BriefingEmail, ascii_address  # noqa: E402
+from subscribers.emails import BriefingEmail  # noqa: E402
 from subscribers.models import BriefingSend, Delivery, Subscriber  # noqa: E402
 from subscribers.services import briefing_send_create  # noqa: E402
 
@@ -133,13 +133,13 @@ def worker_send(port: int, count: int, max_seconds: float) -> tuple[float, int, 
 def raw_smtplib(port: int, count: int, briefing: Briefing) -> float:
     """The same number of messages, rendered beforehand, straight through smtplib."""
     email = BriefingEmail(briefing)
-    samples = list(Subscriber.objects.order_by("pk")[:200])
-    messages = [(ascii_address(s.email), email.as_bytes(s)[1]) for s in samples]
+    samples = [email.message(s) for s in Subscriber.objects.order_by("pk")[:200]]
+    messages = [(m.from_email, m.to, m.message().as_bytes(linesep="\r\n")) for m in samples]
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
         for n in range(count):
-            to, data = messages[n % len(messages)]
-            smtp.sendmail(email.envelope_from, [to], data)
+            sender, to, data = messages[n % len(messages)]
+            smtp.sendmail(sender, to, data)
     return time.perf_counter() - started
 
 

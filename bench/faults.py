@@ -170,7 +170,7 @@ def database_restart(stack, args) -> bool:
 
 def django_setup(env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "briefing.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     sys.path.insert(0, str(_stack.APP_DIR))
     import django
 

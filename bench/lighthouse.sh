@@ -59,7 +59,7 @@ echo "Preparing the demo data and static files..." >&2
 "$PYTHON" manage.py collectstatic --noinput -v0
 article=$("$PYTHON" manage.py shell -c 'from articles.models import Article; print(Article.objects.published().order_by("pk").first().get_absolute_url())' | tail -n1)
 
-.venv/bin/gunicorn briefing.wsgi:application --config gunicorn.conf.py --no-control-socket \
+.venv/bin/gunicorn config.wsgi:application --config gunicorn.conf.py --no-control-socket \
   --bind "127.0.0.1:$port" --workers 2 >"$work/gunicorn.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 50); do

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from articles.models import Article
 from briefing import services
-from briefing.admin_widgets import SafeAutocompleteMixin
-from briefing.briefing_views import day_page_data, entries_prefetch, support_box
 from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
+from briefing.views import day_page_data, entries_prefetch, support_box
+from core.admin_widgets import SafeAutocompleteMixin
 
 
 def _long_date(day: datetime.date) -> str:

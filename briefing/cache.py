@@ -1,10 +1,10 @@
 """The readers' cache of rendered briefings.
 
 Every key carries a generation number. Saving or deleting a briefing, an entry or an article
-bumps the generation, so every cached page becomes unreachable at once and no reader sees a
-stale one. With a shared cache (Redis) the number lives in the cache; with a cache local to each
-process (the local-memory default) it lives in the database, one cheap query a page, so that
-an editor's save reaches every gunicorn worker.
+(briefing/signals.py) bumps the generation, so every cached page becomes unreachable at once
+and no reader sees a stale one. With a shared cache (Redis) the number lives in the cache;
+with a cache local to each process (the local-memory default) it lives in the database, one
+cheap query a page, so that an editor's save reaches every gunicorn worker.
 """
 
 import secrets
@@ -16,7 +16,6 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "briefing:generation"
 
@@ -85,24 +84,3 @@ def cached(name: str, compute: Callable[[], Any]) -> Any:
     value = compute()
     cache.set(key, (current, value), seconds)
     return value
-
-
-def _on_change(sender, **kwargs):
-    invalidate()
-
-
-# Lazy senders: the articles app may load after this module.
-_SENDERS = (
-    "briefing.Briefing",
-    "briefing.BriefingEntry",
-    "articles.Article",
-    "articles.ArticleAuthor",
-    "articles.Author",
-    "articles.Source",
-    "stories.StoryArticle",  # entries say "Also covered by"
-)
-for _sender in _SENDERS:
-    post_save.connect(_on_change, sender=_sender, dispatch_uid=f"briefing-cache-save-{_sender}")
-    post_delete.connect(
-        _on_change, sender=_sender, dispatch_uid=f"briefing-cache-delete-{_sender}"
-    )

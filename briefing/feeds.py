@@ -5,8 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
-from briefing.briefing_views import entries_prefetch, render_body, with_other_coverage
 from briefing.models import Briefing
+from briefing.views import entries_prefetch, render_body, with_other_coverage
 
 
 class BriefingRssFeed(Feed):

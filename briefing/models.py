@@ -1,8 +1,10 @@
+"""The daily briefing: one briefing per day, an ordered list of entries, each an article."""
+
 from django.db import models
 from django.urls import reverse
 
-from briefing import cache  # noqa: F401  (connects the cache invalidation to model saves)
-from briefing.sanitize import clean_html
+from articles.models import Article
+from core.sanitize import clean_html
 
 
 class BriefingQuerySet(models.QuerySet):
@@ -62,8 +64,6 @@ class Briefing(models.Model):
 class BriefingEntryQuerySet(models.QuerySet):
     def published(self):
         """Entries readers see: those whose article is published."""
-        from articles.models import Article
-
         return self.filter(article__in=Article.objects.published())
 
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from articles.models import Article
 from briefing.models import Briefing, BriefingEntry
-from subscribers import services as subscriber_services
+from briefing.signals import briefing_published
+from briefing.tasks import publish_due_briefings
 
 logger = logging.getLogger(__name__)
 
@@ -69,11 +70,10 @@ def _publish(briefing: Briefing) -> list[Article]:
         article.save()
     briefing.status = Briefing.Status.PUBLISHED
     briefing.published_at = timezone.now()
-    briefing.save()  # its post_save refreshes the readers' cache (briefing/cache.py)
-    if briefing.email_subscribers:
-        # In the same transaction: the briefing is published if and only if its send exists
-        # (the delivery itself is queued after the commit), so no email is lost or doubled.
-        subscriber_services.briefing_send_enqueue(briefing=briefing)
+    briefing.save()  # its post_save refreshes the readers' cache (briefing/signals.py)
+    # In the same transaction: the mailing list creates its send here (when the briefing is
+    # meant for email), so the briefing is published if and only if its send exists.
+    briefing_published.send(sender=Briefing, briefing=briefing)
     return drafts
 
 
@@ -86,8 +86,6 @@ def briefing_schedule(*, briefing: Briefing, publish_at: datetime.datetime, user
     briefing.status = Briefing.Status.SCHEDULED
     briefing.publish_at = publish_at
     briefing.save()
-    from briefing.tasks import publish_due_briefings
-
     transaction.on_commit(
         lambda: publish_due_briefings.using(run_after=publish_at).enqueue(),
         robust=True,

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from briefing import services
-
 
 @task()
 def publish_due_briefings() -> int:
     """Enqueued with run_after=publish_at; publishes whatever is due (idempotent)."""
-    return len(services.briefing_publish_due())
+    from briefing.services import briefing_publish_due  # the services enqueue this task
+
+    return len(briefing_publish_due())

@@ -1,36 +1,36 @@
-from django.conf import settings
-from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
-from django.views.decorators.cache import cache_page
-from django.views.generic import TemplateView
+"""Readers' URLs of the daily briefing (the site's root URLs are in config/urls.py)."""
 
-from articles.sitemaps import sitemaps as article_sitemaps
-from briefing.sitemaps import sitemaps as briefing_sitemaps
+from django.urls import path, register_converter
 
-sitemaps = {**briefing_sitemaps, **article_sitemaps}
+from briefing import feeds, views
 
-admin.site.site_header = f"{settings.SITE_NAME} — editorial desk"
-admin.site.site_title = settings.SITE_NAME
-admin.site.index_title = "Compose and publish"
+
+class TwoDigits:
+    """A month or a day: read as "9" or "09", always written "09" (one address per day)."""
+
+    regex = "[0-9]{1,2}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return f"{int(value):02d}"
+
+
+register_converter(TwoDigits, "dd")
+
+app_name = "briefing"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", views.HomeView.as_view(), name="home"),
+    path("briefings/", views.ArchiveView.as_view(), name="archive"),
+    path("briefings/feed/rss/", feeds.BriefingRssFeed(), name="feed_rss"),
+    path("briefings/feed/atom/", feeds.BriefingAtomFeed(), name="feed_atom"),
+    path("briefings/<int:year>/", views.YearView.as_view(), name="archive_year"),
+    path("briefings/<int:year>/<dd:month>/", views.MonthView.as_view(), name="archive_month"),
     path(
-        "sitemap.xml",
-        cache_page(600)(sitemap_views.sitemap),
-        {"sitemaps": sitemaps},
-        name="django.contrib.sitemaps.views.sitemap",
+        "briefings/<int:year>/<dd:month>/<dd:day>/",
+        views.BriefingDayView.as_view(),
+        name="briefing_day",
     ),
-    path(
-        "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
-        name="robots_txt",
-    ),
-    path("", include("articles.urls")),
-    path("", include("subscribers.urls")),
-    path("", include("briefing.briefing_urls")),
 ]
-
-handler404 = "briefing.views.page_not_found"
-handler500 = "briefing.views.server_error"

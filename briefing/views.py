@@ -1,25 +1,193 @@
+"""Readers' pages of the daily briefing: today's briefing, one day, the archive by date.
+
+Anonymous readers get the briefing pages from the cache (see briefing/cache.py). The sidebar's
+subscribe form carries a per-request CSRF token, so the page is cached with a placeholder in
+its place and each response gets the reader's own token: no reader ever sees another's.
+"""
+
+import calendar
+import datetime
+
 from django.conf import settings
-from django.http import HttpResponseServerError
-from django.shortcuts import render
-from django.template import loader
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.views.generic import (
+    ArchiveIndexView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
+
+from articles.models import ArticleAuthor
+from briefing import cache
+from briefing.models import Briefing, BriefingEntry
+from stories.coverage import other_coverage_for
 
 
-def minimal_context(request) -> dict:
-    """Context for error pages that must render without touching the database."""
-    return {
-        "request": request,
-        "minimal": True,
-        "site_name": settings.SITE_NAME,
-        "today": timezone.localdate(),
-    }
+def entries_prefetch(*, published_only: bool = True) -> Prefetch:
+    """The entries with all their article needs, in a fixed number of queries."""
+    entries = BriefingEntry.objects.published() if published_only else BriefingEntry.objects
+    return Prefetch(
+        "entries",
+        queryset=entries.select_related("article__source").prefetch_related(
+            Prefetch(
+                "article__article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            )
+        ),
+    )
 
 
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+def with_other_coverage(briefings: list[Briefing]) -> list[Briefing]:
+    """Load the other coverage of every entry of these briefings in one query."""
+    other_coverage_for([entry.article for b in briefings for entry in b.entries.all()])
+    return briefings
 
 
-def server_error(request):
-    # The 500 page must render even when the database is the problem: no sidebar.
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render(minimal_context(request)))
+def render_body(briefing: Briefing) -> str:
+    """The briefing as readers see it, without the page around it (also the feeds' item).
+    Call `with_other_coverage` first, or each entry costs a query."""
+    return render_to_string("briefing/includes/briefing_body.html", {"briefing": briefing})
+
+
+def day_page_data(briefing: Briefing | None) -> dict | None:
+    """What a briefing page shows: the briefing, its rendered body, its neighbours."""
+    if briefing is None:
+        return None
+    published = Briefing.objects.published().only("date")
+    previous = published.filter(date__lt=briefing.date).order_by("-date").first()
+    following = published.filter(date__gt=briefing.date).order_by("date").first()
+    body = render_body(with_other_coverage([briefing])[0])
+    briefing._prefetched_objects_cache = {}  # cache the page data, not the rows behind it
+    return {"briefing": briefing, "body": body, "previous": previous, "next": following}
+
+
+def support_box() -> list[dict]:
+    """The donation and supporting-member links configured in settings (may be empty)."""
+    links = [
+        (settings.DONATION_URL, settings.DONATION_TEXT, "donate"),
+        (settings.MEMBERSHIP_URL, settings.MEMBERSHIP_TEXT, "membership"),
+    ]
+    return [{"url": url, "text": text, "kind": kind} for url, text, kind in links if url]
+
+
+CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"
+
+
+class _BriefingPage(TemplateView):
+    def get_data(self) -> dict | None:
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        personal = request.user.is_authenticated or len(messages.get_messages(request))
+        if personal or settings.BRIEFING_CACHE_SECONDS <= 0:
+            return super().get(request, *args, **kwargs)
+        # The header shows today's date: a new day is a new page.
+        key = f"page:{request.path}:{timezone.localdate().isoformat()}"
+        page = cache.cached(key, self.render_for_cache)
+        return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+    def render_for_cache(self) -> str:
+        context = self.get_context_data(**self.kwargs)
+        context["csrf_token"] = CSRF_PLACEHOLDER  # overrides the per-request token
+        return render_to_string(self.get_template_names(), context, request=self.request)
+
+    def get_context_data(self, **kwargs):
+        data = self.get_data()
+        return super().get_context_data(page=data, support_links=support_box(), **kwargs)
+
+
+class HomeView(_BriefingPage):
+    """The latest published briefing, or a friendly empty state."""
+
+    template_name = "briefing/home.html"
+
+    def get_data(self):
+        def latest():
+            briefing = Briefing.objects.published().prefetch_related(entries_prefetch()).first()
+            return day_page_data(briefing)
+
+        return cache.cached("home", latest)
+
+
+class BriefingDayView(_BriefingPage):
+    template_name = "briefing/briefing_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        # One address per day: /briefings/2024/9/1/ moves to /briefings/2024/09/01/.
+        day = self.date()
+        canonical = reverse("briefing:briefing_day", args=[day.year, day.month, day.day])
+        if request.path != canonical:
+            return HttpResponsePermanentRedirect(canonical)
+        return super().get(request, *args, **kwargs)
+
+    def date(self) -> datetime.date:
+        try:
+            return datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except ValueError as error:
+            raise Http404("No such date.") from error
+
+    def get_data(self):
+        date = self.date()
+
+        def day():
+            briefing = (
+                Briefing.objects.published()
+                .filter(date=date)
+                .prefetch_related(entries_prefetch())
+                .first()
+            )
+            return day_page_data(briefing)
+
+        data = cache.cached(f"day:{date.isoformat()}", day)
+        if data is None:
+            raise Http404("No briefing was published on that day.")
+        return data
+
+
+class _Archive:
+    date_field = "date"
+    allow_future = True
+    month_format = "%m"
+
+    def get_queryset(self):
+        return Briefing.objects.published().only("date", "title")
+
+
+class ArchiveView(_Archive, ArchiveIndexView):
+    """Every year with a briefing, and the latest briefings."""
+
+    template_name = "briefing/archive.html"
+    date_list_period = "year"
+    allow_empty = True
+    paginate_by = 31
+
+
+class YearView(_Archive, YearArchiveView):
+    template_name = "briefing/archive_year.html"
+    make_object_list = False
+
+
+class MonthView(_Archive, MonthArchiveView):
+    """A calendar of the month, each day with a briefing linked."""
+
+    template_name = "briefing/archive_month.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        by_day = {briefing.date: briefing for briefing in context["object_list"]}
+        month = context["month"]
+        weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
+            month.year, month.month
+        )
+        context["weeks"] = [
+            [{"date": d, "in_month": d.month == month.month, "briefing": by_day.get(d)} for d in w]
+            for w in weeks
+        ]
+        context["weekdays"] = [calendar.day_abbr[(i) % 7] for i in range(7)]
+        return context

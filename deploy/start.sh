@@ -3,4 +3,4 @@
 set -eu
 cd "$(dirname "$0")/.."
 python manage.py migrate --noinput
-exec gunicorn briefing.wsgi:application --config gunicorn.conf.py --no-control-socket "$@"
+exec gunicorn config.wsgi:application --config gunicorn.conf.py --no-control-socket "$@"

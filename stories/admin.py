@@ -1,3 +1,6 @@
+"""The desk's side of same-story detection: the panel on the article form, its verdict
+buttons, and the stories and verdicts themselves."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -5,7 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from stories import panel, services
+from articles.admin import ArticleAdmin
+from articles.models import Article
+from stories import panel, search, services
 from stories.models import PairDecision, Story, StoryArticle
 
 
@@ -39,8 +44,8 @@ class SameStoryAdminMixin:
 
     def _point_to_candidates(self, request, obj):
         """After a save the admin leaves the form: say so when the article's story has coverage
-        waiting for a verdict."""
-        waiting = len(panel.same_story_panel(obj, opts=self.opts).get("candidates", []))
+        waiting for a verdict (the scores only: the panel loads the articles when opened)."""
+        waiting = len(search.scored_candidates(obj))
         if waiting:
             url = reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
@@ -94,6 +99,16 @@ def _score(value):
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithSameStoryAdmin(SameStoryAdminMixin, ArticleAdmin):
+    """The archive's article admin with the same-story panel after its fields."""
+
+    change_form_template = "stories/admin/article_change_form.html"
 
 
 class StoryArticleInline(admin.TabularInline):

@@ -8,13 +8,11 @@ pair already in one story, or already decided by an editor, is left alone.
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 
 from articles.models import Article
 from stories import services
 from stories.fingerprints import fingerprints_refresh
 from stories.models import BackfillCursor, PairDecision
-from stories.panel import dismissed_ids, story_members
 from stories.search import candidates_for_article
 
 CURSOR = "cluster_stories"
@@ -69,9 +67,8 @@ def stories_backfill(
 
 
 def _link_confident(article: Article, *, threshold: float, dry_run: bool) -> int:
-    exclude = dismissed_ids(article) | {member.pk for member in story_members(article)}
-    linked = 0
-    for candidate in candidates_for_article(article, exclude_ids=exclude, min_score=threshold):
+    linked = 0  # the search leaves out the article's story and the pairs editors dismissed
+    for candidate in candidates_for_article(article, min_score=threshold):
         if _decided(article, candidate.article):
             continue
         linked += 1
@@ -87,7 +84,3 @@ def _decided(a: Article, b: Article) -> bool:
 
 def backfill_restart() -> None:
     BackfillCursor.objects.filter(name=CURSOR).delete()
-
-
-def uses_postgresql() -> bool:
-    return connection.vendor == "postgresql"

@@ -1,14 +1,18 @@
 """Fingerprints and document frequencies, computed inside PostgreSQL.
 
-PostgreSQL's English text-search configuration does the stemming and drops stop words, so the
-same set-based SQL fingerprints one article on save and a million in the backfill; Python only
-ever sees the stems of the handful of articles it scores.
+An article's fingerprint is its own words as its search vector holds them (the articles app's
+one definition of an article's text: PostgreSQL's English configuration stems them and drops
+stop words), so the same set-based SQL fingerprints one article on save and a million in the
+backfill; Python only ever sees the stems of the handful of articles it scores.
 """
 
 import math
 from collections.abc import Sequence
 
-from django.db import connection, transaction
+from django.db import connection
+
+from articles.search import OWN_WORDS, OWN_WORDS_OF_FIELDS
+from core.db import is_postgresql
 
 KEYWORDS_PER_ARTICLE = 30
 # Inverse document frequency counts this many unseen documents besides the archive, so that a
@@ -29,131 +33,110 @@ WITH gone AS (
 UPDATE stories_termstat AS t SET df = t.df - counts.n FROM counts WHERE t.term = counts.term
 """
 
-# Title, pull quote and excerpt (tags and character entities stripped) as one text.
-_INSERT_SQL = """
-INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
-SELECT a.id, a.original_date, to_tsvector('english',
-    coalesce(a.title, '') || ' ' || coalesce(a.pull_quote, '') || ' '
-    || regexp_replace(coalesce(a.excerpt, ''), '<[^>]*>|&[#a-zA-Z0-9]+;', ' ', 'g')
-), '{}', now()
-FROM articles_article AS a WHERE a.id = ANY(%(ids)s)
-"""
-
-_COUNT_SQL = """
-INSERT INTO stories_termstat (term, df)
-SELECT term, n FROM (
-    SELECT u.lexeme AS term, count(*) AS n
-    FROM stories_fingerprint AS f, unnest(f.vector) AS u
-    WHERE f.article_id = ANY(%(ids)s) GROUP BY u.lexeme
-    UNION ALL
-    SELECT '', count(*) FROM stories_fingerprint WHERE article_id = ANY(%(ids)s)
-) AS counts
-ON CONFLICT (term) DO UPDATE SET df = stories_termstat.df + excluded.df
-"""
-
-# The most distinctive stems: sub-linear term frequency times inverse document frequency.
-_KEYWORDS_SQL = """
-WITH total AS (SELECT greatest(df, 1)::float8 AS n FROM stories_termstat WHERE term = ''),
-weighted AS (
-    SELECT f.article_id, u.lexeme,
-        row_number() OVER (
-            PARTITION BY f.article_id
-            ORDER BY (1 + ln(coalesce(array_length(u.positions, 1), 1)))
-                * ln((total.n + %(prior)s + 1) / (coalesce(t.df, 0) + 1)) DESC, u.lexeme
-        ) AS rank
-    FROM stories_fingerprint AS f CROSS JOIN total, unnest(f.vector) AS u
+# One statement (so a save costs one round trip and no reader sees half of it): the articles'
+# own words from their search vectors (articles.search.OWN_WORDS), the change in document
+# frequencies, each article's most distinctive stems ranked with the frequencies as they are
+# after this change, and the dated keyword rows of the candidate stage. Every sub-statement
+# reads the same snapshot, so the new frequencies are the old ones plus `delta`.
+_REFRESH_SQL = f"""
+WITH ids AS (
+    SELECT DISTINCT unnest(%(ids)s::bigint[]) AS id
+), new AS (
+    SELECT a.id AS article_id, a.original_date, {OWN_WORDS} AS vector
+    FROM articles_article AS a JOIN ids ON ids.id = a.id
+    WHERE a.search_vector IS NOT NULL
+), old AS (
+    SELECT f.article_id, f.vector FROM stories_fingerprint AS f JOIN ids ON ids.id = f.article_id
+), delta AS (
+    SELECT term, sum(n)::int AS n FROM (
+        SELECT u.lexeme AS term, -1 AS n FROM old, unnest(old.vector) AS u
+        UNION ALL SELECT '', -1 FROM old
+        UNION ALL SELECT u.lexeme, 1 FROM new, unnest(new.vector) AS u
+        UNION ALL SELECT '', 1 FROM new
+    ) AS changes GROUP BY term HAVING sum(n) <> 0
+), counted AS (
+    INSERT INTO stories_termstat AS t (term, df) SELECT term, n FROM delta
+    ON CONFLICT (term) DO UPDATE SET df = t.df + excluded.df
+), total AS (
+    SELECT greatest(
+        coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0)
+        + coalesce((SELECT n FROM delta WHERE term = ''), 0), 1)::float8 AS n
+), ranked AS (
+    SELECT new.article_id, u.lexeme, row_number() OVER (
+        PARTITION BY new.article_id
+        ORDER BY (1 + ln(coalesce(array_length(u.positions, 1), 1)))
+            * ln((total.n + %(prior)s + 1)
+                 / (coalesce(t.df, 0) + coalesce(d.n, 0) + 1)) DESC, u.lexeme
+    ) AS rank
+    FROM new CROSS JOIN total, unnest(new.vector) AS u
     LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
-    WHERE f.article_id = ANY(%(ids)s)
+    LEFT JOIN delta AS d ON d.term = u.lexeme
+), keywords AS (
+    SELECT new.article_id, new.original_date, new.vector, coalesce(array_agg(
+        r.lexeme ORDER BY r.rank) FILTER (WHERE r.rank <= %(k)s), '{{}}') AS keywords
+    FROM new LEFT JOIN ranked AS r ON r.article_id = new.article_id
+    GROUP BY new.article_id, new.original_date, new.vector
+), saved AS (
+    INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
+    SELECT article_id, original_date, vector, keywords, now() FROM keywords
+    ON CONFLICT (article_id) DO UPDATE SET original_date = excluded.original_date,
+        vector = excluded.vector, keywords = excluded.keywords, updated_at = excluded.updated_at
+), unsaved AS (  -- articles that are gone, or have no search vector (yet)
+    DELETE FROM stories_fingerprint AS f USING old
+    WHERE f.article_id = old.article_id
+      AND NOT EXISTS (SELECT 1 FROM new WHERE new.article_id = old.article_id)
+), gone AS (
+    DELETE FROM stories_keyword AS k USING ids WHERE k.article_id = ids.id
 )
-UPDATE stories_fingerprint AS f SET keywords = k.keywords
-FROM (
-    SELECT article_id, array_agg(lexeme ORDER BY rank) AS keywords
-    FROM weighted WHERE rank <= %(k)s GROUP BY article_id
-) AS k
-WHERE f.article_id = k.article_id
-"""
-
-_KEYWORD_ROWS_SQL = """
 INSERT INTO stories_keyword (article_id, term, original_date)
-SELECT article_id, unnest(keywords), original_date
-FROM stories_fingerprint WHERE article_id = ANY(%(ids)s)
-"""
+SELECT article_id, unnest(keywords), original_date FROM keywords
+"""  # noqa: S608 (constants only; values go in as parameters)
 
 
 def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
     """(Re)compute the fingerprints of these articles and keep document frequencies exact."""
     ids = list(article_ids)
-    if not ids or connection.vendor != "postgresql":
+    if not ids or not is_postgresql():
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
-        for sql in (_FORGET_SQL, _INSERT_SQL, _COUNT_SQL, _KEYWORDS_SQL, _KEYWORD_ROWS_SQL):
-            cursor.execute(sql, params)
+    params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SQL, params)
 
 
 def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
     """Drop these articles' fingerprints (they are being deleted) and their document counts."""
-    if article_ids and connection.vendor == "postgresql":
+    if article_ids and is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute(_FORGET_SQL, {"ids": list(article_ids)})
 
 
-def term_counts_of_text(text: str) -> dict[str, int]:
-    """The stems of a text not (yet) in the archive, e.g. an article being added."""
+_QUERY_TERMS_SQL = f"""
+WITH words AS (
+    SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) AS n
+    FROM unnest({OWN_WORDS_OF_FIELDS}) AS u
+)
+SELECT w.lexeme, w.n, coalesce(t.df, 0)
+FROM words AS w LEFT JOIN stories_termstat AS t ON t.term = w.lexeme
+UNION ALL
+SELECT '', 0, coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0)
+"""  # noqa: S608 (constants only; values go in as parameters)
+
+
+def terms_of_fields(
+    *, title: str, pull_quote: str, excerpt: str
+) -> tuple[dict[str, int], dict[str, int], int]:
+    """The stems of an article's current text (saved or not) with their counts, each stem's
+    document frequency, and the number of fingerprinted articles: one query."""
+    params = {"title": title, "pull_quote": pull_quote, "excerpt": excerpt}
+    counts, frequencies, total = {}, {}, 0
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT lexeme, coalesce(array_length(positions, 1), 1) "
-            "FROM unnest(to_tsvector('english', %s))",
-            [text],
-        )
-        return dict(cursor.fetchall())
-
-
-def term_counts_of_articles(article_ids: Sequence[int]) -> dict[int, dict[str, int]]:
-    """Stems of fingerprinted articles, by article id, in one query."""
-    counts: dict[int, dict[str, int]] = {article_id: {} for article_id in article_ids}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT f.article_id, u.lexeme, coalesce(array_length(u.positions, 1), 1) "
-            "FROM stories_fingerprint AS f, unnest(f.vector) AS u "
-            "WHERE f.article_id = ANY(%s)",
-            [list(article_ids)],
-        )
-        for article_id, lexeme, count in cursor.fetchall():
-            counts[article_id][lexeme] = count
-    return counts
-
-
-def term_counts_with_frequencies(
-    article_ids: Sequence[int],
-) -> tuple[dict[int, dict[str, int]], dict[str, int]]:
-    """Stems of fingerprinted articles by article id, and each stem's document frequency, in
-    one query (the scoring stage reads both for every candidate)."""
-    counts: dict[int, dict[str, int]] = {article_id: {} for article_id in article_ids}
-    frequencies: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT f.article_id, u.lexeme, coalesce(array_length(u.positions, 1), 1), "
-            "coalesce(t.df, 0) "
-            "FROM stories_fingerprint AS f CROSS JOIN unnest(f.vector) AS u "
-            "LEFT JOIN stories_termstat AS t ON t.term = u.lexeme "
-            "WHERE f.article_id = ANY(%s)",
-            [list(article_ids)],
-        )
-        for article_id, lexeme, count, df in cursor.fetchall():
-            counts[article_id][lexeme] = count
-            frequencies[lexeme] = df
-    return counts, frequencies
-
-
-def document_frequencies(terms: Sequence[str]) -> tuple[int, dict[str, int]]:
-    """The number of fingerprinted articles, and how many of them contain each term."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT term, df FROM stories_termstat WHERE term = ANY(%s)", [["", *terms]]
-        )
-        frequencies = dict(cursor.fetchall())
-    return max(frequencies.pop("", 0), 0), frequencies
+        cursor.execute(_QUERY_TERMS_SQL, params)
+        for lexeme, count, df in cursor.fetchall():
+            if lexeme:
+                counts[lexeme], frequencies[lexeme] = count, df
+            else:
+                total = max(df, 0)
+    return counts, frequencies, total
 
 
 def inverse_document_frequency(total: int, df: int) -> float:

@@ -1,10 +1,8 @@
 """What the article admin form shows about an article's story and its candidates."""
 
-from django.db import connection
-from django.db.models import Q
-
 from articles.models import Article
-from stories.models import PairDecision, StoryArticle
+from core.db import is_postgresql
+from stories.models import StoryArticle
 from stories.search import candidates_for_article
 
 
@@ -21,24 +19,14 @@ def story_members(article: Article) -> list[Article]:
     )
 
 
-def dismissed_ids(article: Article) -> set[int]:
-    if not article.pk:
-        return set()
-    pairs = PairDecision.objects.filter(
-        Q(first=article) | Q(second=article), verdict=PairDecision.Verdict.DIFFERENT
-    ).values_list("first_id", "second_id")
-    return {pk for pair in pairs for pk in pair} - {article.pk}
-
-
 def same_story_panel(article: Article | None, *, opts) -> dict:
     """Context for `stories/admin/same_story_panel.html`."""
-    if connection.vendor != "postgresql":
+    if not is_postgresql():
         return {"unavailable": True}
     if article is None:
         return {"article": None}
     members = story_members(article)
-    exclude = dismissed_ids(article) | {member.pk for member in members}
-    candidates = candidates_for_article(article, exclude_ids=exclude)
+    candidates = candidates_for_article(article)  # leaves the members and dismissed pairs out
     others = members + [candidate.article for candidate in candidates]
     first = min([article, *others], key=lambda a: (a.original_date, a.pk or 0)) if others else None
     return {

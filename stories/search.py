@@ -1,10 +1,15 @@
 """The same-story search: which archived articles report the story of this one?
 
 Two stages. Candidates: articles dated within a window around the article's original date
-that share its most distinctive stems (one B-tree range per stem), best overlap first.
-Scoring: cosine similarity of sub-linear TF-IDF vectors over all content stems, which is robust
-to paraphrase, reordering, extra paragraphs and a new title, and low for different events that
-only share the same names: those names are a small part of either vector.
+that share its most distinctive stems (one B-tree range per stem), best overlap first, leaving
+out the article's own story and the pairs editors dismissed. Scoring: cosine similarity of
+sub-linear TF-IDF vectors over all content stems, which is robust to paraphrase, reordering,
+extra paragraphs and a new title, and low for different events that only share the same names:
+those names are a small part of either vector.
+
+The article's side is read from its current fields (saved or not, as the editor typed them),
+the candidates' side from their stored fingerprints: two queries in all, a third to load the
+candidates' articles for the panel.
 """
 
 import math
@@ -13,10 +18,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.utils.html import strip_tags
 
 from articles.models import Article
+from core.db import is_postgresql
 from stories import fingerprints
+from stories.models import PairDecision
 
 QUERY_KEYWORDS = 40
 CANDIDATES_SCORED = 15
@@ -25,16 +31,36 @@ CANDIDATES_SCORED = 15
 GRACE_DAYS = 2
 FADE_DAYS = 10
 
-_CANDIDATES_SQL = """
-SELECT k.article_id, min(k.original_date), sum(q.weight) AS overlap
-FROM unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight)
-JOIN stories_keyword AS k ON k.term = q.term COLLATE "C"
-WHERE k.original_date BETWEEN %(start)s AND %(end)s
-  AND NOT (k.article_id = ANY(%(exclude)s))
-GROUP BY k.article_id
-ORDER BY overlap DESC, k.article_id
-LIMIT %(limit)s
-"""
+# The best-overlapping candidates, each with its stems and their document frequencies.
+_CANDIDATES_SQL = f"""
+WITH q(term, weight) AS (
+    SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[])
+), excluded AS (
+    SELECT unnest(%(exclude)s::bigint[]) AS id
+    UNION
+    SELECT CASE WHEN p.first_id = %(article)s THEN p.second_id ELSE p.first_id END
+    FROM stories_pairdecision AS p
+    WHERE (p.first_id = %(article)s OR p.second_id = %(article)s)
+      AND p.verdict = '{PairDecision.Verdict.DIFFERENT}'
+    UNION
+    SELECT member.article_id FROM stories_storyarticle AS member
+    JOIN stories_storyarticle AS mine ON mine.story_id = member.story_id
+    WHERE mine.article_id = %(article)s
+), top AS (
+    SELECT k.article_id, min(k.original_date) AS original_date, sum(q.weight) AS overlap
+    FROM q JOIN stories_keyword AS k ON k.term = q.term COLLATE "C"
+    WHERE k.original_date BETWEEN %(start)s AND %(end)s
+      AND k.article_id NOT IN (SELECT id FROM excluded WHERE id IS NOT NULL)
+    GROUP BY k.article_id
+    ORDER BY overlap DESC, k.article_id
+    LIMIT %(limit)s
+)
+SELECT top.article_id, top.original_date, u.lexeme,
+    coalesce(array_length(u.positions, 1), 1), coalesce(t.df, 0)
+FROM top JOIN stories_fingerprint AS f ON f.article_id = top.article_id
+CROSS JOIN unnest(f.vector) AS u
+LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
+"""  # noqa: S608 (constants only; values go in as parameters)
 
 
 @dataclass(frozen=True)
@@ -51,54 +77,45 @@ def window_days() -> int:
     return int(getattr(settings, "STORIES_WINDOW_DAYS", 30))
 
 
-def article_text(article: Article) -> str:
-    return " ".join([article.title, article.pull_quote, strip_tags(article.excerpt)])
-
-
 def candidates_for_article(
     article: Article, *, exclude_ids=(), min_score: float | None = None
 ) -> list[Candidate]:
-    """Same-story candidates for a saved article (or for one being added, from its fields)."""
-    if connection.vendor != "postgresql":
+    """Same-story candidates of an article (saved, or being added), best first, with their
+    articles: neither the article's own story nor a pair dismissed by an editor is proposed."""
+    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=min_score)
+    articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
+    return [Candidate(articles[pk], score) for pk, score in scored if pk in articles]
+
+
+def scored_candidates(
+    article: Article, *, exclude_ids=(), min_score: float | None = None
+) -> list[tuple[int, float]]:
+    """(article id, score) of the candidates scoring at least `min_score` (the configured
+    threshold by default), best first."""
+    if not is_postgresql() or article.original_date is None:
         return []
-    counts = {}
-    if article.pk:
-        counts = fingerprints.term_counts_of_articles([article.pk])[article.pk]
+    counts, frequencies, total = fingerprints.terms_of_fields(
+        title=article.title or "",
+        pull_quote=article.pull_quote or "",
+        excerpt=article.excerpt or "",
+    )
     if not counts:
-        counts = fingerprints.term_counts_of_text(article_text(article))
-    exclude = {article.pk, *exclude_ids} - {None}
-    return search(counts, article.original_date, exclude_ids=exclude, min_score=min_score)
-
-
-def search(
-    counts: dict[str, int], original_date: date, *, exclude_ids=(), min_score=None
-) -> list[Candidate]:
-    """Articles scoring at least `min_score` (the configured threshold by default), best first."""
-    if not counts or original_date is None:
         return []
-    total, frequencies = fingerprints.document_frequencies(list(counts))
     query = _weights(counts, total, frequencies)
-    dates = _candidate_dates(query, original_date, list(exclude_ids))
-    ids = list(dates)
-    if not ids:
-        return []
-    others, their_frequencies = fingerprints.term_counts_with_frequencies(ids)
+    exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
+    dates, stems, their_frequencies = _candidates(query, article, exclude)
     frequencies = {**their_frequencies, **frequencies}
     floor = threshold() if min_score is None else min_score
-    scored = [
+    scored = (
         (
-            article_id,
-            _cosine(query, _weights(others[article_id], total, frequencies))
-            * date_factor(original_date, dates[article_id]),
+            pk,
+            _cosine(query, _weights(stems[pk], total, frequencies))
+            * date_factor(article.original_date, dates[pk]),
         )
-        for article_id in ids
-    ]
-    scored = sorted(
-        ((article_id, score) for article_id, score in scored if score >= floor),
-        key=lambda pair: (-pair[1], pair[0]),
+        for pk in dates
     )
-    articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
-    return [Candidate(articles[pk], round(score, 3)) for pk, score in scored if pk in articles]
+    kept = sorted(((pk, s) for pk, s in scored if s >= floor), key=lambda p: (-p[1], p[0]))
+    return [(pk, round(score, 3)) for pk, score in kept]
 
 
 def date_factor(a: date, b: date) -> float:
@@ -128,20 +145,24 @@ def _shifted(day: date, delta: timedelta) -> date:
         return date.max if delta > timedelta(0) else date.min
 
 
-def _candidate_dates(query: dict[str, float], original_date: date, exclude: list) -> dict:
-    """Candidates' original dates by article id, best keyword overlap first."""
+def _candidates(query: dict[str, float], article: Article, exclude: list[int]):
+    """The candidates' original dates and stems by article id, and their stems' frequencies."""
     top = sorted(query.items(), key=lambda item: (-item[1], item[0]))[:QUERY_KEYWORDS]
     window = timedelta(days=window_days())
+    params = {
+        "terms": [term for term, _ in top],
+        "weights": [weight for _, weight in top],
+        "start": _shifted(article.original_date, -window),
+        "end": _shifted(article.original_date, window),
+        "exclude": exclude,
+        "article": article.pk,
+        "limit": CANDIDATES_SCORED,
+    }
+    dates, stems, frequencies = {}, {}, {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            _CANDIDATES_SQL,
-            {
-                "terms": [term for term, _ in top],
-                "weights": [weight for _, weight in top],
-                "start": _shifted(original_date, -window),
-                "end": _shifted(original_date, window),
-                "exclude": exclude,
-                "limit": CANDIDATES_SCORED,
-            },
-        )
-        return {article_id: original_date for article_id, original_date, _ in cursor.fetchall()}
+        cursor.execute(_CANDIDATES_SQL, params)
+        for pk, original_date, lexeme, count, df in cursor.fetchall():
+            dates[pk] = original_date
+            stems.setdefault(pk, {})[lexeme] = count
+            frequencies[lexeme] = df
+    return dates, stems, frequencies

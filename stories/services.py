@@ -4,8 +4,9 @@ from django.db import transaction
 from django.db.models import Count
 
 from articles.models import Article
-from briefing import cache as briefing_cache
+from core.deferred import run_once
 from stories.models import PairDecision, Story, StoryArticle
+from stories.signals import announce_story_change
 
 
 def _ordered(a: Article, b: Article) -> tuple[Article, Article]:
@@ -39,7 +40,7 @@ def story_confirm(*, article: Article, other: Article, user=None, score=None) ->
         story = Story.objects.get(pk=min(stories))
         # Two stories joined by this pair are one story: the older absorbs the newer.
         StoryArticle.objects.filter(story_id__in=stories - {story.pk}).update(story=story)
-        briefing_cache.invalidate()  # update() sends no post_save for the moved members
+        run_once(announce_story_change)  # update() sends no post_save for the moved members
         Story.objects.filter(pk__in=stories - {story.pk}).delete()
     for member in (article, other):
         if member.pk not in links:

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SubscribersConfig(AppConfig):
     name = "subscribers"
     verbose_name = "Subscribers"
+
+    def ready(self):
+        from subscribers import signals  # noqa: F401  (connects the receivers)

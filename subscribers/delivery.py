@@ -1,9 +1,13 @@
-"""The delivery worker: claim a batch, send it over one SMTP connection, record every result.
+"""The one send path of every email to subscribers: claim, send, record, retry, bounce.
 
-The Delivery rows are the source of truth. A worker claims pending rows with
-SELECT ... FOR UPDATE SKIP LOCKED and a lease; each result is written the moment the SMTP
-server answers, so a worker killed with SIGKILL leaves at most the message it had in flight
-ambiguous. When a lease runs out, another worker takes the rest of the batch over.
+Each email is a `Delivery` row: a briefing's send has one per subscriber, each confirmation
+request is one. The rows are the source of truth, not the task queue. A worker claims due rows
+with SELECT ... FOR UPDATE SKIP LOCKED and a lease, hands each message to Django's mail backend
+(SMTP in production, the console in development) over one connection per batch, and records
+the answer the moment it comes: a worker killed with SIGKILL leaves at most the message it had
+in flight ambiguous. Temporary failures (4xx, a server that is down or drops the connection)
+are retried with exponential backoff; permanent ones (5xx) are recorded and count towards a
+bounce. When a lease runs out, another worker takes the rest of the batch over.
 """
 
 import contextlib
@@ -19,18 +23,20 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import BooleanField, Case, Exists, F, Min, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from subscribers.emails import BriefingEmail, ascii_address
+from subscribers.emails import BriefingEmail, confirmation_message
 from subscribers.models import BriefingSend, Delivery, Subscriber
+from subscribers.tokens import confirm_token_make
 
 logger = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 UNFINISHED = [Delivery.Status.PENDING, Delivery.Status.SENDING]
+Compose = Callable[[Delivery], EmailMessage]
 
 
 class ConnectionLost(Exception):
@@ -41,19 +47,25 @@ class ClaimLost(Exception):
     """Our lease ran out and another worker took the batch over: stop sending it."""
 
 
+SKIPPED_BECAUSE = {
+    Delivery.Kind.BRIEFING: "not subscribed",
+    Delivery.Kind.CONFIRMATION: "already confirmed",
+}
+
+
 def claimable(now) -> Q:
     return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
         status=Delivery.Status.SENDING, lease_expires_at__lt=now
     )
 
 
-def deliveries_claim(*, send_id: int, batch_size: int) -> tuple[str, list[Delivery]]:
+def deliveries_claim(*, deliveries: QuerySet, batch_size: int) -> tuple[str, list[Delivery]]:
     """Claim up to batch_size due deliveries (and expired claims of dead workers)."""
     now = timezone.now()
     claim = f"{WORKER_ID}:{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         ids = list(
-            Delivery.objects.filter(claimable(now), send_id=send_id)
+            deliveries.filter(claimable(now))
             .order_by("id")
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:batch_size]
@@ -67,7 +79,22 @@ def deliveries_claim(*, send_id: int, batch_size: int) -> tuple[str, list[Delive
             updated_at=now,
         )
     batch = Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING)
-    return claim, list(batch.select_related("subscriber").order_by("id"))
+    return claim, list(_with_eligibility(batch).select_related("subscriber").order_by("id"))
+
+
+def _with_eligibility(batch: QuerySet) -> QuerySet:
+    """Annotate `eligible`: the subscriber may still get this delivery's kind of email."""
+    subscriber, receiving = OuterRef("subscriber_id"), Subscriber.objects.receiving
+    return batch.annotate(
+        eligible=Case(
+            *(
+                When(Q(kind=kind) & Exists(receiving(kind).filter(pk=subscriber)), then=True)
+                for kind in Delivery.Kind.values
+            ),
+            default=False,
+            output_field=BooleanField(),
+        )
+    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -176,7 +203,7 @@ class Recorder:
         self.writer.submit(self.claim, write)
 
     def skipped(self, delivery: Delivery) -> None:
-        fields = {"status": Delivery.Status.SKIPPED, "last_error": "not subscribed"}
+        fields = {"status": Delivery.Status.SKIPPED, "last_error": SKIPPED_BECAUSE[delivery.kind]}
         self.writer.submit(self.claim, lambda: self._update(delivery, **fields))
 
     def temporary(self, delivery: Delivery, error: str) -> None:
@@ -217,10 +244,9 @@ def subscriber_bounce(*, subscriber_id: int) -> None:
     """Count a permanent failure; past the threshold the address is no longer mailed."""
     subscribers = Subscriber.objects.filter(pk=subscriber_id)
     subscribers.update(bounce_count=F("bounce_count") + 1)
-    subscribers.filter(
-        bounce_count__gte=settings.SUBSCRIBER_BOUNCE_THRESHOLD,
-        status__in=[Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED],
-    ).update(status=Subscriber.Status.BOUNCED)
+    subscribers.confirmed().filter(bounce_count__gte=settings.SUBSCRIBER_BOUNCE_THRESHOLD).update(
+        status=Subscriber.Status.BOUNCED
+    )
 
 
 def smtp_error(exc: Exception) -> tuple[bool, str]:
@@ -237,15 +263,8 @@ def smtp_error(exc: Exception) -> tuple[bool, str]:
     raise ConnectionLost(f"{type(exc).__name__}: {exc}") from exc
 
 
-def batch_send(
-    *,
-    email: BriefingEmail,
-    connection,
-    claim: str,
-    batch: list[Delivery],
-    writer: Writer,
-    progress=None,
-) -> None:
+def batch_send(*, compose: Compose, connection, claim: str, batch: list, writer: Writer) -> int:
+    """Send one claimed batch over one connection; return how many deliveries were settled."""
     recorder = Recorder(claim, writer)
     try:
         connection.open()
@@ -254,33 +273,29 @@ def batch_send(
         connection_reset(connection)
         for delivery in batch:  # every attempt counts, so an outage ends in backoff, not a spin
             recorder.temporary(delivery, f"connect: {type(exc).__name__}: {exc}")
-        return
-    for delivery in batch:
+        return len(batch)
+    for done, delivery in enumerate(batch):
         if recorder.lost:
             logger.warning("delivery batch abandoned: claim taken over (lease expired)")
-            return
+            return done
         try:
-            if delivery.subscriber.status != Subscriber.Status.ACTIVE:
-                recorder.skipped(delivery)
+            if delivery.eligible:
+                deliver_one(compose(delivery), connection, recorder, delivery)
             else:
-                deliver_one(email, connection, recorder, delivery)
+                recorder.skipped(delivery)
         except (ConnectionLost, smtplib.SMTPException, OSError) as exc:
             logger.warning("SMTP connection lost: %s", exc)
             connection_reset(connection)
             recorder.temporary(delivery, f"{type(exc).__name__}: {exc}")
             recorder.release()
-            return
-        if progress:
-            progress(1)
+            return done + 1
+    return len(batch)
 
 
-def deliver_one(email: BriefingEmail, connection, recorder: Recorder, delivery: Delivery) -> None:
-    """Hand one message to the open SMTP connection and record the server's answer."""
-    message_id, data = email.as_bytes(delivery.subscriber)
+def deliver_one(message: EmailMessage, connection, recorder: Recorder, delivery) -> None:
+    """Hand one message to the open connection and record the server's answer."""
     try:
-        connection.connection.sendmail(
-            email.envelope_from, [ascii_address(delivery.subscriber.email)], data
-        )
+        accepted = connection.send_messages([message])
     except smtplib.SMTPException as exc:
         permanent, error = smtp_error(exc)  # raises ConnectionLost for connection faults
         if permanent:
@@ -288,22 +303,30 @@ def deliver_one(email: BriefingEmail, connection, recorder: Recorder, delivery: 
         else:
             recorder.temporary(delivery, error)
         return
-    recorder.sent(delivery, message_id)
+    except ValueError as exc:  # an address Django cannot put in a header
+        recorder.permanent(delivery, f"invalid address: {exc}")
+        return
+    if not accepted:
+        recorder.temporary(delivery, "the mail backend accepted nothing")
+        return
+    recorder.sent(delivery, message.extra_headers.get("Message-ID", ""))
 
 
 def connection_reset(connection) -> None:
+    """Close a connection that failed; the next batch opens a new one."""
     with contextlib.suppress(smtplib.SMTPException, OSError):
         connection.close()
-    connection.connection = None
 
 
-def send_deliver(
-    *, send_id: int, progress: Callable[[int], None] | None = None, deadline: float | None = None
+def deliveries_send(
+    *,
+    deliveries: QuerySet,
+    compose: Compose,
+    progress: Callable[[int], None] | None = None,
+    deadline: float | None = None,
 ) -> None:
-    """Deliver everything of this send that is due now; return when nothing is claimable
-    (or, given a time.monotonic() deadline, once it has passed)."""
-    send = BriefingSend.objects.select_related("briefing").get(pk=send_id)
-    email = BriefingEmail(send.briefing)
+    """Send every due delivery of `deliveries`, batch after batch, until none is claimable
+    (or, given a time.monotonic() deadline, until it has passed)."""
     connection = get_connection()
     # Inside a transaction (a caller's, or a test's) another connection could not see the rows.
     pipelined = settings.DELIVERY_PIPELINE_WRITES and not db_connection.in_atomic_block
@@ -311,23 +334,49 @@ def send_deliver(
     try:
         while deadline is None or time.monotonic() < deadline:
             claim, batch = deliveries_claim(
-                send_id=send_id, batch_size=settings.DELIVERY_BATCH_SIZE
+                deliveries=deliveries, batch_size=settings.DELIVERY_BATCH_SIZE
             )
             if not batch:
                 break
-            batch_send(
-                email=email,
-                connection=connection,
-                claim=claim,
-                batch=batch,
-                writer=writer,
-                progress=progress,
+            settled = batch_send(
+                compose=compose, connection=connection, claim=claim, batch=batch, writer=writer
             )
             writer.flush()  # every result of the batch is written before the next claim
+            if progress:
+                progress(settled)
     finally:
         connection_reset(connection)
         writer.close()
+
+
+def send_deliver(
+    *, send_id: int, progress: Callable[[int], None] | None = None, deadline: float | None = None
+) -> None:
+    """Deliver everything of this briefing's send that is due now."""
+    send = BriefingSend.objects.select_related("briefing").get(pk=send_id)
+    email = BriefingEmail(send.briefing)  # rendered once for the whole send
+    deliveries_send(
+        deliveries=send.deliveries.all(),
+        compose=lambda delivery: email.message(delivery.subscriber),
+        progress=progress,
+        deadline=deadline,
+    )
     send_finish_if_complete(send_id=send_id)
+
+
+def confirmation_compose(delivery: Delivery) -> EmailMessage:
+    # Signed when it goes out: the link's age counts from the email, not from the signup.
+    subscriber = delivery.subscriber
+    token = confirm_token_make(subscriber=subscriber)
+    return confirmation_message(subscriber=subscriber, token=token)
+
+
+def confirmations_deliver(*, delivery_ids=None, deadline: float | None = None) -> None:
+    """Send the due confirmation requests (only these, given their ids)."""
+    deliveries = Delivery.objects.filter(kind=Delivery.Kind.CONFIRMATION)
+    if delivery_ids is not None:
+        deliveries = deliveries.filter(pk__in=delivery_ids)
+    deliveries_send(deliveries=deliveries, compose=confirmation_compose, deadline=deadline)
 
 
 def send_finish_if_complete(*, send_id: int) -> bool:
@@ -340,9 +389,9 @@ def send_finish_if_complete(*, send_id: int) -> bool:
     return True
 
 
-def send_next_due(*, send_id: int):
-    """When this send's next delivery becomes claimable (None if nothing is left to do)."""
-    unfinished = Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED)
+def next_due(deliveries: QuerySet):
+    """When the next of these deliveries becomes claimable (None if nothing is left to do)."""
+    unfinished = deliveries.filter(status__in=UNFINISHED)
     times = unfinished.aggregate(
         retry=Min("next_attempt_at", filter=Q(status=Delivery.Status.PENDING)),
         lease=Min("lease_expires_at", filter=Q(status=Delivery.Status.SENDING)),
@@ -351,6 +400,10 @@ def send_next_due(*, send_id: int):
     if not due and unfinished.exists():
         return timezone.now()
     return min(due) if due else None
+
+
+def send_next_due(*, send_id: int):
+    return next_due(Delivery.objects.filter(send_id=send_id))
 
 
 def sends_unfinished():

@@ -1,14 +1,14 @@
 """The emails subscribers receive: the confirmation request and the briefing itself.
 
 A briefing is rendered (and its CSS inlined) once per send; each subscriber's copy then only
-swaps in their greeting and their own links, so a send of 100,000 costs one render.
+swaps in their greeting and their own links, so a send of 100,000 costs one render. Every
+email is a Django message (`EmailMultiAlternatives`), sent through Django's mail API by
+subscribers/delivery.py.
 """
 
-import binascii
 import re
 import textwrap
-from email.header import Header
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, make_msgid
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 
-from articles.models import Article
 from briefing.models import Briefing
 from subscribers.models import Subscriber
 
@@ -96,7 +95,7 @@ class BriefingEmail:
         self.briefing = briefing
         self.subject = briefing_subject(briefing)
         entries = (
-            briefing.entries.filter(article__in=Article.objects.published())
+            briefing.entries.published()
             .select_related("article__source")
             .prefetch_related("article__article_authors__author")
         )
@@ -115,11 +114,6 @@ class BriefingEmail:
         self.html = _inliner.inline(html)
         context["intro_text"] = plain_text(briefing.intro)
         self.text = render_to_string("subscribers/email/briefing.txt", context)
-        self.from_email = settings.DEFAULT_FROM_EMAIL
-        self.envelope_from = parseaddr(self.from_email)[1]
-        from_name, from_address = parseaddr(self.from_email)
-        self.from_header = formataddr((from_name, ascii_address(from_address)), "utf-8")
-        self.subject_header = Header(self.subject, "utf-8").encode(linesep="\r\n")
         self.list_id = list_id()
         self.domain = site_domain()
 
@@ -148,67 +142,18 @@ class BriefingEmail:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
 
-    def message(self, subscriber: Subscriber, connection=None) -> EmailMultiAlternatives:
-        """The email as a Django message (test sends through any backend)."""
+    def message(self, subscriber: Subscriber) -> EmailMultiAlternatives:
+        """The email exactly as this subscriber gets it: the one way it is built, for a send,
+        a test send and a preview alike, and handed to whichever mail backend is configured."""
         text, html = self.bodies(subscriber)
         message = EmailMultiAlternatives(
             subject=self.subject,
             body=text,
-            from_email=self.from_email,
             to=[recipient(subscriber)],
             headers=self.headers(subscriber),
-            connection=connection,
         )
         message.attach_alternative(html, "text/html")
         return message
-
-    def as_bytes(self, subscriber: Subscriber) -> tuple[str, bytes]:
-        """(Message-ID, the message ready for SMTP): the same email, built without the email
-        package's slow generator, so a worker's time goes to the network, not to MIME."""
-        text, html = self.bodies(subscriber)
-        headers = {
-            "From": self.from_header,
-            "To": formataddr(
-                (one_line(subscriber.name), ascii_address(subscriber.email)), "utf-8"
-            ),
-            "Subject": self.subject_header,
-            "Date": formatdate(usegmt=True),
-            "MIME-Version": "1.0",
-            **self.headers(subscriber),
-            "Content-Type": f'multipart/alternative; boundary="{BOUNDARY}"',
-        }
-        headers["List-Unsubscribe"] = fold(headers["List-Unsubscribe"])
-        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        parts = [
-            f"--{BOUNDARY}\r\n".encode() + mime_part("text/plain", text),
-            f"--{BOUNDARY}\r\n".encode() + mime_part("text/html", html),
-        ]
-        data = head.encode() + b"\r\n" + b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
-        return headers["Message-ID"], data
-
-
-BOUNDARY = "=_briefing_alternative_7c1f4b2e"  # never produced by quoted-printable
-
-
-def fold(value: str) -> str:
-    """Put a long header value (List-Unsubscribe's URLs) on continuation lines."""
-    if len(value) <= 60:
-        return value
-    return "\r\n " + value.replace(", <", ",\r\n <")
-
-
-def ascii_address(address: str) -> str:
-    local, _, domain = address.rpartition("@")
-    return f"{local}@{domain.encode('idna').decode('ascii')}"
-
-
-def mime_part(content_type: str, body: str) -> bytes:
-    encoded = binascii.b2a_qp(body.encode("utf-8"), istext=True).replace(b"\n", b"\r\n")
-    head = (
-        f'Content-Type: {content_type}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    )
-    return head.encode() + encoded + b"\r\n"
 
 
 def sample_subscriber(*, email: str = "reader@example.org", name: str = "") -> Subscriber:

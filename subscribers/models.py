@@ -12,9 +12,24 @@ def new_token() -> str:
 
 
 class SubscriberQuerySet(models.QuerySet):
+    def confirmed(self):
+        """Subscribers who opened their confirmation link and have not left since."""
+        return self.filter(status__in=Subscriber.CONFIRMED)
+
     def mailable(self):
         """The one definition of who receives briefings: confirmed and not paused."""
         return self.filter(status=Subscriber.Status.ACTIVE)
+
+    def awaiting_confirmation(self):
+        """Who may be sent a confirmation link: anyone not confirmed (new, gone, bounced)."""
+        return self.exclude(status__in=Subscriber.CONFIRMED)
+
+    def receiving(self, kind: str):
+        """Who may still receive this kind of email (`Delivery.Kind`) when it goes out: the one
+        rule behind the deliveries a send creates and the check made before each message."""
+        if kind == Delivery.Kind.CONFIRMATION:
+            return self.awaiting_confirmation()
+        return self.mailable()
 
 
 class Subscriber(models.Model):
@@ -24,6 +39,9 @@ class Subscriber(models.Model):
         PAUSED = "paused", "Paused"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
         BOUNCED = "bounced", "Bounced"
+
+    # The one definition of "confirmed": the queryset's confirmed() and is_confirmed use it.
+    CONFIRMED = (Status.ACTIVE, Status.PAUSED)
 
     email = models.EmailField(max_length=254, db_index=True)
     name = models.CharField(max_length=100, blank=True)
@@ -56,6 +74,10 @@ class Subscriber(models.Model):
     def get_unsubscribe_url(self):
         return reverse("subscribers:unsubscribe", kwargs={"token": self.token})
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status in self.CONFIRMED
+
 
 class SignupAttempt(models.Model):
     """A counter per (address or client, time window), shared by every web worker."""
@@ -85,14 +107,24 @@ class BriefingSend(models.Model):
 
 
 class Delivery(models.Model):
+    """One email to one subscriber: a briefing (one row per subscriber of a send) or a
+    confirmation request. Claimed, sent, retried and recorded by subscribers/delivery.py."""
+
+    class Kind(models.TextChoices):
+        BRIEFING = "briefing", "Briefing"
+        CONFIRMATION = "confirmation", "Confirmation request"
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped (unsubscribed before sending)"
+        SKIPPED = "skipped", "Skipped (no longer for this subscriber)"
 
-    send = models.ForeignKey(BriefingSend, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BRIEFING)
+    send = models.ForeignKey(
+        BriefingSend, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -108,7 +140,13 @@ class Delivery(models.Model):
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["send", "subscriber"], name="unique_send_subscriber")
+            models.UniqueConstraint(fields=["send", "subscriber"], name="unique_send_subscriber"),
+            # A briefing's delivery belongs to its send; a confirmation request to none.
+            models.CheckConstraint(
+                condition=models.Q(kind="briefing", send__isnull=False)
+                | models.Q(kind="confirmation", send__isnull=True),
+                name="delivery_kind_send",
+            ),
         ]
         indexes = [
             models.Index(fields=["send", "status", "next_attempt_at"], name="delivery_claimable"),

@@ -3,24 +3,23 @@
 import csv
 import io
 import logging
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
+from django.db.models import DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
 from briefing.models import Briefing
-from subscribers import emails
+from subscribers import emails, tasks
 from subscribers.models import BriefingSend, Delivery, Subscriber
+from subscribers.tokens import confirm_token_read
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_SALT = "subscribers.confirm"
 Status = Subscriber.Status
 
 
@@ -40,13 +39,12 @@ def subscriber_find(*, email: str) -> Subscriber | None:
 # --- Signup and double opt-in ------------------------------------------------------------------
 
 
-def confirm_token_make(*, subscriber: Subscriber) -> str:
-    payload = {"id": subscriber.pk, "e": subscriber.email.lower(), "t": round(time.time(), 3)}
-    return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
-
-
 def subscriber_signup(*, email: str, name: str = "") -> None:
-    """Start (or restart) double opt-in. The caller answers the same whatever happens here."""
+    """Start (or restart) double opt-in. The caller answers the same whatever happens here.
+
+    The confirmation email is a delivery like any other (subscribers/delivery.py): recorded in
+    the signup's transaction and sent by the worker, retried while the mail server refuses or
+    is down, so signing up never waits for, or fails with, the mail server."""
     name = emails.one_line(name)[:100]
     with transaction.atomic():
         subscriber = subscriber_find(email=email)
@@ -56,15 +54,18 @@ def subscriber_signup(*, email: str, name: str = "") -> None:
                     subscriber = Subscriber.objects.create(email=email, name=name)
             except IntegrityError:  # the same address signing up twice at the same moment
                 subscriber = subscriber_find(email=email)
-        if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+        if subscriber.is_confirmed:
             return  # already confirmed: nothing to do, and nothing to reveal
         if name:
             subscriber.name = name
-        subscriber.confirmation_sent_at = timezone.now()
+        now = timezone.now()
+        subscriber.confirmation_sent_at = now
         subscriber.save(update_fields=["name", "confirmation_sent_at", "updated_at"])
-        token = confirm_token_make(subscriber=subscriber)
+        delivery = Delivery.objects.create(
+            kind=Delivery.Kind.CONFIRMATION, subscriber=subscriber, next_attempt_at=now
+        )
         transaction.on_commit(
-            lambda: emails.confirmation_message(subscriber=subscriber, token=token).send()
+            lambda: tasks.confirmation_deliver.enqueue(delivery_id=delivery.pk), robust=True
         )
 
 
@@ -76,18 +77,17 @@ class ConfirmResult:
 
 def subscriber_confirm(*, token: str) -> ConfirmResult:
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.SUBSCRIBER_CONFIRM_MAX_AGE)
+        subscriber_id, address, issued = confirm_token_read(token)
     except signing.SignatureExpired:
         return ConfirmResult("expired")
     except signing.BadSignature:
         return ConfirmResult("invalid")
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(pk=data.get("id")).first()
-        if subscriber is None or subscriber.email.lower() != data.get("e"):
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None or subscriber.email.lower() != address:
             return ConfirmResult("invalid")
-        if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+        if subscriber.is_confirmed:
             return ConfirmResult("already", subscriber)
-        issued = datetime.fromtimestamp(data.get("t", 0), tz=UTC)
         if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
             return ConfirmResult("expired", subscriber)  # a link from before they unsubscribed
         subscriber.status = Status.ACTIVE
@@ -100,7 +100,7 @@ def subscriber_confirm(*, token: str) -> ConfirmResult:
 
 def subscriber_update(*, subscriber: Subscriber, name: str, paused: bool) -> None:
     subscriber.name = emails.one_line(name)[:100]
-    if subscriber.status in (Status.ACTIVE, Status.PAUSED):
+    if subscriber.is_confirmed:
         subscriber.status = Status.PAUSED if paused else Status.ACTIVE
     subscriber.save(update_fields=["name", "status", "updated_at"])
 
@@ -177,65 +177,74 @@ def subscribers_export_rows(queryset):
 
 # --- Sending a briefing ------------------------------------------------------------------------
 
-DELIVERIES_FROM_SUBSCRIBERS = """
-INSERT INTO {delivery} (send_id, subscriber_id, status, attempts, last_error, created_at,
-                        updated_at, next_attempt_at, claim, message_id)
-SELECT %s, s.id, %s, 0, '', %s, %s, %s, '', ''
-FROM {subscriber} s
-WHERE s.status = %s AND s.confirmed_at <= %s
-ON CONFLICT (send_id, subscriber_id) DO NOTHING
-"""
 
-
-def briefing_send_recipients(*, briefing: Briefing) -> int:
-    """How many subscribers a send of this briefing would reach now (for --dry-run)."""
-    return Subscriber.objects.mailable().filter(confirmed_at__lte=timezone.now()).count()
+def briefing_send_recipients(*, at=None):
+    """The subscribers a send of a briefing made at `at` (now) reaches: those receiving
+    briefings and confirmed by then (who confirms later is not part of that send)."""
+    at = at or timezone.now()
+    return Subscriber.objects.receiving(Delivery.Kind.BRIEFING).filter(confirmed_at__lte=at)
 
 
 def briefing_send_create(*, briefing: Briefing) -> tuple[BriefingSend, bool]:
     """Create the send and one delivery per subscriber confirmed by now; idempotent.
 
-    The deliveries are inserted by one INSERT ... SELECT, so memory stays flat whatever the
-    list's size; subscribers who confirm later are not part of this send.
+    The deliveries are inserted by one INSERT ... SELECT over `briefing_send_recipients`, so
+    memory stays flat whatever the list's size; subscribers who confirm later are not part of
+    this send.
     """
     if not Briefing.objects.published().filter(pk=briefing.pk).exists():
         raise ValueError(f"{briefing} is not published: only published briefings are emailed.")
     with transaction.atomic():
         send, created = BriefingSend.objects.get_or_create(briefing=briefing)
         if created:
-            now = timezone.now()
-            sql = DELIVERIES_FROM_SUBSCRIBERS.format(
-                delivery=connection.ops.quote_name(Delivery._meta.db_table),
-                subscriber=connection.ops.quote_name(Subscriber._meta.db_table),
-            )
-            at = connection.ops.adapt_datetimefield_value(now)
-            params = [send.pk, Delivery.Status.PENDING, at, at, at, Status.ACTIVE, at]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
+            _deliveries_insert(send=send, at=timezone.now())
     return send, created
+
+
+def _deliveries_insert(*, send: BriefingSend, at) -> None:
+    when = Value(at, output_field=DateTimeField())
+    columns = {  # delivery column: its value, selected from each recipient's row
+        "kind": Value(Delivery.Kind.BRIEFING),
+        "send_id": Value(send.pk, output_field=IntegerField()),
+        "subscriber_id": F("pk"),
+        "status": Value(Delivery.Status.PENDING),
+        "attempts": Value(0),
+        "last_error": Value(""),
+        "created_at": when,
+        "updated_at": when,
+        "next_attempt_at": when,
+        "claim": Value(""),
+        "message_id": Value(""),
+    }
+    aliases = {f"new_{name}": value for name, value in columns.items()}
+    rows = briefing_send_recipients(at=at).annotate(**aliases).values_list(*aliases)
+    select, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Delivery._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"{select} ON CONFLICT (send_id, subscriber_id) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def briefing_send_enqueue(*, briefing: Briefing) -> BriefingSend:
     """Create the briefing's send (once) and queue the work that delivers it."""
-    from subscribers.tasks import briefing_send_deliver
-
     send, created = briefing_send_create(briefing=briefing)
     if created or not send.finished_at:
-        transaction.on_commit(lambda: briefing_send_deliver.enqueue(send_id=send.pk))
+        transaction.on_commit(lambda: tasks.briefing_send_deliver.enqueue(send_id=send.pk))
     return send
 
 
 def briefing_send_retry_failed(*, send: BriefingSend) -> int:
     """Put failed deliveries back in the queue (bounced/unsubscribed ones are skipped later)."""
-    from subscribers.tasks import briefing_send_deliver
-
     with transaction.atomic():
         count = send.deliveries.filter(status=Delivery.Status.FAILED).update(
             status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
         )
         if count:
             BriefingSend.objects.filter(pk=send.pk).update(finished_at=None)
-            transaction.on_commit(lambda: briefing_send_deliver.enqueue(send_id=send.pk))
+            transaction.on_commit(lambda: tasks.briefing_send_deliver.enqueue(send_id=send.pk))
     return count
 
 

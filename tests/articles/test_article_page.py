@@ -4,17 +4,15 @@ import datetime
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Article
 from briefing.models import Briefing, BriefingEntry
-from tests.articles.conftest import SEED_SLUG
+from tests.factories import SEED_SLUG, seed_page_lines
 
 pytestmark = pytest.mark.django_db
-SEED_PAGE = Path("/work/shared/seeds/daily-briefing-page.txt")
 
 
 class TextOf(HTMLParser):
@@ -46,12 +44,8 @@ def text_of(html: str, css_class: str) -> list[str]:
     return parser.parts
 
 
-def seed_lines() -> list[str]:
-    return SEED_PAGE.read_text(encoding="utf-8").split("\n")
-
-
 def test_seed_article_page_shows_every_field_as_the_seed_page_does(client, seed_article):
-    lines = seed_lines()
+    lines = seed_page_lines()
     html = client.get(f"/articles/{SEED_SLUG}/").content.decode()
     main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
 
@@ -119,11 +113,11 @@ def test_tags_link_to_their_pages(client, seed_article):
     assert 'href="/tags/wagner-group/"' in html
 
 
-def test_unknown_article_is_a_404(client, demo):
+def test_unknown_article_is_a_404(client, demo_archive):
     assert client.get("/articles/no-such-article/").status_code == 404
 
 
-def test_editorial_shows_its_label_in_the_dateline(client, demo):
+def test_editorial_shows_its_label_in_the_dateline(client, demo_archive):
     html = client.get("/articles/britain-moves-left-but-how-far/").content.decode()
     assert text_of(html.split("<main", 1)[1], "dateline") == ["Editorial WSJ, July 5, 2024"]
 
@@ -133,7 +127,7 @@ def test_editorial_shows_its_label_in_the_dateline(client, demo):
     [(1, "Jan. 5, 2024"), (3, "Mar. 5, 2024"), (5, "May 5, 2024"), (6, "June 5, 2024"),
      (7, "July 5, 2024"), (9, "Sept. 5, 2024"), (12, "Dec. 5, 2024")],
 )  # fmt: skip
-def test_dates_are_written_in_the_seed_pages_style(client, demo, month, expected):
+def test_dates_are_written_in_the_seed_pages_style(client, demo_archive, month, expected):
     article = Article.objects.get(pk=3)
     article.original_date = article.original_date.replace(month=month, day=5)
     article.save()

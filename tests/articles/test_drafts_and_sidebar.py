@@ -5,14 +5,14 @@ import re
 import pytest
 
 from articles.models import Article
-from tests.articles.factories import ArticleFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 DRAFT_TITLE = "Unpublished zeppelin exclusive"
 
 
 @pytest.fixture
-def draft(demo) -> Article:
+def draft(demo_archive) -> Article:
     return ArticleFactory(
         title=DRAFT_TITLE,
         slug="unpublished-zeppelin",
@@ -60,7 +60,7 @@ def sidebar(client) -> str:
     return body.split('class="recent-articles"', 1)[1].split("</section>", 1)[0]
 
 
-def test_sidebar_shows_the_seed_pages_items_with_their_source_lines(client, demo):
+def test_sidebar_shows_the_seed_pages_items_with_their_source_lines(client, demo_archive):
     side = sidebar(client)
     lines = re.findall(r'<p class="source-line">(.*?)</p>', side)
     assert lines[:3] == [
@@ -72,7 +72,7 @@ def test_sidebar_shows_the_seed_pages_items_with_their_source_lines(client, demo
     assert "“Their failures created an opening for Reform UK" in side
 
 
-def test_sidebar_forgets_an_article_as_soon_as_it_is_unpublished(client, demo):
+def test_sidebar_forgets_an_article_as_soon_as_it_is_unpublished(client, demo_archive):
     assert "Britain Moves Left" in sidebar(client)
     article = Article.objects.get(slug="britain-moves-left-but-how-far")
     article.status = Article.Status.DRAFT

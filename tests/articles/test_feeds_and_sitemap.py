@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 (parsing our own output in test
 import pytest
 
 from articles.models import Article
-from tests.articles.factories import ArticleFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
-def draft(demo):
+def draft(demo_archive):
     draft = Article.objects.get(pk=21)
     assert draft.status == Article.Status.DRAFT
     draft.tags.add("Russia")
@@ -57,7 +57,7 @@ def test_tag_feeds_list_the_tags_published_articles(client, draft):
     assert draft.title not in rss_titles(client, "/feeds/tags/russia/rss/")
 
 
-def test_unknown_tag_feed_is_a_404(client, demo):
+def test_unknown_tag_feed_is_a_404(client, demo_archive):
     assert client.get("/feeds/tags/nothing-here/rss/").status_code == 404
 
 
@@ -66,7 +66,7 @@ def test_feed_is_well_formed_with_hostile_text(client, db):
     assert rss_titles(client, "/feeds/articles/rss/") == ['Tom & Jerry <b>&</b> "quotes" ]]>']
 
 
-def test_list_and_tag_pages_advertise_their_feeds(client, demo):
+def test_list_and_tag_pages_advertise_their_feeds(client, demo_archive):
     assert 'type="application/rss+xml"' in client.get("/articles/").content.decode()
     tag_page = client.get("/tags/russia/").content.decode()
     assert 'href="/feeds/tags/russia/atom/"' in tag_page

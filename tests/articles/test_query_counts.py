@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.articles.factories import ArticleFactory, SourceFactory
+from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from articles.models import Article, Author
-from tests.articles.factories import ArticleFactory, SourceFactory
+from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@
 import pytest
 
 from articles.models import Article
-from tests.articles.factories import ArticleFactory
-from tests.articles.test_sanitize import PAYLOADS
+from tests.factories import ArticleFactory
+from tests.xss import PAYLOADS
 
 pytestmark = pytest.mark.browser
 

@@ -3,25 +3,14 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.briefing.factories import ArticleFactory
+from tests.factories import EDITOR_PASSWORD, ArticleFactory
 
 pytestmark = pytest.mark.browser
 
 TITLES = ["Alpha report", "Bravo report", "Charlie report"]
-
-
-def editors_group() -> Group:
-    """The migrations' "Editors" group (tests/briefing/test_admin.py checks its permissions).
-    An earlier transactional test's flush empties the migrations' rows: make it again then."""
-    editors, created = Group.objects.get_or_create(name="Editors")
-    if created:
-        labels = ["briefing", "articles", "taggit"]
-        editors.permissions.add(*Permission.objects.filter(content_type__app_label__in=labels))
-    return editors
 
 
 def titles_in_order(page) -> list[str]:
@@ -35,15 +24,13 @@ def pick_article(page, row, title):
     page.locator(".select2-results__option", has_text=title).click()
 
 
-def test_editor_composes_reorders_previews_and_publishes_a_briefing(live_server, page):
-    editor = User.objects.create_user("desk", "desk@example.org", "desk-pass", is_staff=True)
-    editor.groups.add(editors_group())
+def test_editor_composes_reorders_previews_and_publishes_a_briefing(live_server, page, editor):
     for title in TITLES:
         ArticleFactory(title=title, status=Article.Status.DRAFT)
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/briefing/briefing/add/")
-    page.fill("#id_username", "desk")
-    page.fill("#id_password", "desk-pass")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", EDITOR_PASSWORD)
     page.click("input[type=submit]")
     expect(page).to_have_url(re.compile(r"/admin/briefing/briefing/add/$"))
 

@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from briefing.models import Briefing, BriefingEntry
 from briefing.services import briefing_publish
-from tests.briefing.factories import ArticleFactory, briefing_of
-from tests.briefing.test_admin import change_url, form_data
+from tests.factories import ArticleFactory, briefing_change_url, briefing_form_data, briefing_of
 
 pytestmark = pytest.mark.django_db
 
@@ -91,11 +90,11 @@ def test_publishing_a_new_briefing_replaces_the_home_page_at_once(client, briefi
 def test_editing_entries_in_the_admin_shows_at_once(client, briefing):
     assert "Breaking" not in main_of(client.get("/"))
     editor = User.objects.create_superuser("boss", "boss@example.org", "pw")
-    data = form_data(briefing)
+    data = briefing_form_data(briefing)
     data["entries-0-section"] = "Breaking"
     data["entries-0-position"], data["entries-1-position"] = 2, 1
     client.force_login(editor)
-    assert client.post(change_url(briefing), data).status_code == 302
+    assert client.post(briefing_change_url(briefing), data).status_code == 302
     client.logout()
 
     page = main_of(client.get("/"))

@@ -13,7 +13,7 @@ from briefing.models import Briefing
 from briefing.services import briefing_publish
 from subscribers import services as subscriber_services
 from subscribers.models import BriefingSend
-from tests.briefing.factories import ArticleFactory, briefing_of
+from tests.factories import ArticleFactory, briefing_of
 
 
 @pytest.fixture

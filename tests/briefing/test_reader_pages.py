@@ -3,13 +3,12 @@ import html
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from briefing.models import Briefing
-from tests.briefing.factories import ArticleFactory, BriefingFactory, briefing_of
+from tests.factories import ArticleFactory, BriefingFactory, briefing_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +33,7 @@ def text_of(response) -> str:
     return re.sub(r" ([,.;:!?])", r"\1", text)  # "<a>CNN</a>, ..." reads "CNN, ..."
 
 
-@pytest.fixture
-def seed():
-    call_command("loaddata", "demo", "demo_briefings", verbosity=0)
-
-
-def test_home_page_reads_like_the_seed_briefing(client, seed, settings):
+def test_home_page_reads_like_the_seed_briefing(client, demo, settings):
     settings.DONATION_URL = "https://cijr.example.org/donate"
     settings.DONATION_TEXT = "Donate CIJR"
     settings.MEMBERSHIP_URL = "https://cijr.example.org/member"
@@ -68,7 +62,7 @@ def test_home_page_reads_like_the_seed_briefing(client, seed, settings):
     assert positions == sorted(positions)
 
 
-def test_call_to_action_and_read_more_link_point_where_readers_expect(client, seed):
+def test_call_to_action_and_read_more_link_point_where_readers_expect(client, demo):
     page = client.get("/briefings/2024/09/01/").content.decode()
     main = page[page.index("<main") : page.index("</main>")]
     assert 'class="cta" href="/subscribe/"' in main
@@ -83,7 +77,7 @@ def test_home_page_without_any_briefing_is_a_friendly_empty_state(client):
     assert "Get the Daily Briefing by Email" in text_of(response)
 
 
-def test_donation_box_is_left_out_when_not_configured(client, seed, settings):
+def test_donation_box_is_left_out_when_not_configured(client, demo, settings):
     settings.DONATION_URL = ""
     settings.MEMBERSHIP_URL = ""
     assert "support-box" not in client.get("/").content.decode()
@@ -239,7 +233,7 @@ def test_published_briefings_are_in_the_sitemap(client):
     assert draft.get_absolute_url() not in sitemap
 
 
-def test_demo_briefings_fill_several_days_of_the_archive(client, seed):
+def test_demo_briefings_fill_several_days_of_the_archive(client, demo):
     published = Briefing.objects.published()
     assert published.count() >= 5
     for briefing in published:

@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from articles.models import Article
 from subscribers.models import Subscriber
-from subscribers.services import confirm_token_make
+from subscribers.tokens import confirm_token_make
 
 pytestmark = pytest.mark.browser
 

@@ -7,16 +7,14 @@ management forms and defaults are real), then replaces some values with generate
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
 from stories.search import candidates_for_article
 from subscribers.models import Subscriber
-from tests.quality.html import form_fields
+from tests.html import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -144,15 +142,6 @@ def test_search_and_its_filters_never_fail(client, demo):
         assert_no_server_error(client.get("/search/", values), values)
 
     search()
-
-
-@pytest.fixture
-def editor_client(db):
-    user = User.objects.create_user("desk", password="desk-pass-word", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 ARTICLE_FIELDS = ["title", "slug", "label", "original_date", "original_url"]

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -56,20 +55,14 @@ def test_worker_script_starts_db_worker_again_after_the_database_went_away(tmp_p
     assert leftovers == []
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client):
+def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client, free_port):
     """faults.py: signups POSTed during a restart get the 503 page, which used to say "nothing
     you sent has been lost" although the signup was not saved; it must ask to send it again."""
     original = dict(connection.settings_dict)
     connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
     try:
         response = client.post("/subscribe/", {"email": "down@example.org", "website": ""})
     finally:
@@ -86,13 +79,15 @@ def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/articles/", "/search/?q=gaza", "/subscribe/", "/admin/"])
-def test_a_reader_with_a_session_gets_the_503_page_while_the_database_is_down(client, path):
+def test_a_reader_with_a_session_gets_the_503_page_while_the_database_is_down(
+    client, free_port, path
+):
     """faults.py: the session (read from the database by middleware and context processors)
     must not turn the restart into a 500 for signed-in editors or readers with a session."""
     client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
     original = dict(connection.settings_dict)
     connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
     try:
         response = client.get(path)
     finally:

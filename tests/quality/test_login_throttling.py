@@ -11,14 +11,11 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from tests.factories import EDITOR_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
-
-
-@pytest.fixture
-def editor():
-    return User.objects.create_user("desk", password="right-horse-battery", is_staff=True)
 
 
 def log_in(client: Client, password: str, username="desk", ip="203.0.113.7", **headers):
@@ -48,7 +45,7 @@ def test_five_wrong_passwords_then_the_sixth_try_is_refused_even_with_the_right_
     client = Client()
     assert guess_wrong(client, 4) == [200] * 4  # the login form again, with its error
     assert guess_wrong(client, 1) == [429]  # the fifth failure locks
-    response = log_in(client, "right-horse-battery")
+    response = log_in(client, EDITOR_PASSWORD)
     assert response.status_code == 429
     assert not is_logged_in(response)
     page = response.text
@@ -59,34 +56,34 @@ def test_five_wrong_passwords_then_the_sixth_try_is_refused_even_with_the_right_
 
 def test_the_lock_is_per_username_and_address(editor):
     guess_wrong(Client(), 5)
-    assert is_logged_in(log_in(Client(), "right-horse-battery", ip="198.51.100.20"))
+    assert is_logged_in(log_in(Client(), EDITOR_PASSWORD, ip="198.51.100.20"))
     User.objects.create_user("other", password="other-pass-word", is_staff=True)
     assert is_logged_in(log_in(Client(), "other-pass-word", username="other"))
 
 
 def test_a_good_login_before_the_limit_clears_the_count(editor):
     guess_wrong(Client(), 4)
-    assert is_logged_in(log_in(Client(), "right-horse-battery"))
+    assert is_logged_in(log_in(Client(), EDITOR_PASSWORD))
     assert guess_wrong(Client(), 4) == [200] * 4
-    assert is_logged_in(log_in(Client(), "right-horse-battery"))
+    assert is_logged_in(log_in(Client(), EDITOR_PASSWORD))
 
 
 def test_axes_reset_lifts_the_lock(editor):
     guess_wrong(Client(), 5)
-    assert log_in(Client(), "right-horse-battery").status_code == 429
+    assert log_in(Client(), EDITOR_PASSWORD).status_code == 429
     call_command("axes_reset", verbosity=0)
-    assert is_logged_in(log_in(Client(), "right-horse-battery"))
+    assert is_logged_in(log_in(Client(), EDITOR_PASSWORD))
 
 
 def test_the_lock_lifts_by_itself_after_the_cool_off(editor):
     guess_wrong(Client(), 5)
-    assert log_in(Client(), "right-horse-battery").status_code == 429
+    assert log_in(Client(), EDITOR_PASSWORD).status_code == 429
     # Fifteen minutes and a second pass (the attempts are dated back rather than waited for).
     AccessAttempt.objects.update(
         attempt_time=datetime.datetime.now(datetime.UTC)
         - datetime.timedelta(minutes=15, seconds=1)
     )
-    assert is_logged_in(log_in(Client(), "right-horse-battery"))
+    assert is_logged_in(log_in(Client(), EDITOR_PASSWORD))
 
 
 def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(editor):
@@ -95,5 +92,5 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(editor):
         forged = f"10.0.0.{n}, 203.0.113.9"
         log_in(Client(), f"wrong-{n}", HTTP_X_FORWARDED_FOR=forged, ip="127.0.0.1")
     forged = "192.0.2.1, 203.0.113.9"
-    response = log_in(Client(), "right-horse-battery", HTTP_X_FORWARDED_FOR=forged, ip="127.0.0.1")
+    response = log_in(Client(), EDITOR_PASSWORD, HTTP_X_FORWARDED_FOR=forged, ip="127.0.0.1")
     assert response.status_code == 429

@@ -1,14 +1,13 @@
 """HTML pasted by an editor or typed by a subscriber is shown, or cleaned, but never runs."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.test import Client
 
 from briefing.models import Briefing
 from briefing.services import briefing_publish
 from subscribers.models import Subscriber
-from tests.quality.html import form_fields, script_capabilities
+from tests.html import form_fields, script_capabilities
 
 PAYLOADS = [
     "<script>window.__pwned = 1; alert('script')</script>",
@@ -29,15 +28,6 @@ PAYLOADS = [
     "{{ request.META }}{% debug %}",
 ]
 PASTE = "\n".join(PAYLOADS)
-
-
-@pytest.fixture
-def editor_client(db):
-    user = User.objects.create_user("desk", password="desk-pass-word", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def compose_briefing_with_pasted_intro(editor_client) -> Briefing:
@@ -71,11 +61,12 @@ def test_an_editors_pasted_intro_is_stored_clean_and_renders_inert(editor_client
 
 @pytest.mark.django_db
 def test_a_subscribers_name_full_of_markup_is_shown_as_text(
-    client, demo, editor_client, django_capture_on_commit_callbacks, mailoutbox
+    client, demo, editor_client, django_capture_on_commit_callbacks, mailoutbox, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         data = {"email": "mallory@example.org", "name": PAYLOADS[1][:100]}
         assert client.post("/subscribe/", data).status_code == 302
+    run_tasks()  # the worker sends the confirmation
     subscriber = Subscriber.objects.get()
     subscriber.name = PASTE[:100]
     subscriber.status = Subscriber.Status.ACTIVE
@@ -90,16 +81,6 @@ def test_a_subscribers_name_full_of_markup_is_shown_as_text(
     for name, page in pages.items():
         assert script_capabilities(page) == [], name
         assert "<script>" not in page and "<img src=x" not in page, name
-
-
-@pytest.fixture
-def superuser_client(db):
-    """The browser test is transactional: an earlier one's flush may have removed the Editors
-    group its migration made, so this editor is a superuser."""
-    user = User.objects.create_superuser("chief", password="chief-pass-word")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.browser

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import EDITOR_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -76,9 +78,8 @@ def test_with_https_on_plain_http_is_redirected_and_cookies_are_secure(client, s
     assert response.cookies["csrftoken"]["secure"]
 
 
-def test_the_editors_session_cookie_is_out_of_reach_of_scripts(client, django_user_model):
-    django_user_model.objects.create_user("desk", password="desk-pass-word", is_staff=True)
-    data = {"username": "desk", "password": "desk-pass-word"}
+def test_the_editors_session_cookie_is_out_of_reach_of_scripts(client, editor):
+    data = {"username": editor.username, "password": EDITOR_PASSWORD}
     response = client.post("/admin/login/?next=/admin/", data)
     assert response.status_code == 302
     assert response.cookies["sessionid"]["httponly"]

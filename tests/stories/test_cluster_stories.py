@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article
 from stories.models import BackfillCursor, Fingerprint, PairDecision, Story, StoryArticle
-from tests.stories.conftest import archive, evaluation_article
+from tests.factories import archive, evaluation_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from stories.models import PairDecision, Story
-from tests.stories.conftest import archive, evaluation_article
+from tests.factories import archive, evaluation_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article
-from tests.stories.conftest import PAIRS
+from tests.factories import PAIRS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

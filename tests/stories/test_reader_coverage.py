@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from briefing.models import Briefing
 from stories.services import story_confirm
-from tests.stories.conftest import archive, evaluation_article
+from tests.factories import archive, evaluation_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.stories.conftest import archive, evaluation_article
+from tests.factories import archive, evaluation_article
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

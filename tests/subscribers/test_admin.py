@@ -3,13 +3,11 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.services import briefing_send_create
-
-from .conftest import SubscriberFactory
+from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/subscribers/subscriber/"
@@ -22,15 +20,6 @@ def mixed_list(db):
     SubscriberFactory(email="gone@example.org", status=Subscriber.Status.UNSUBSCRIBED)
     SubscriberFactory(email="bounced@example.org", status=Subscriber.Status.BOUNCED)
     SubscriberFactory(email="new@example.org", status=Subscriber.Status.PENDING)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user(
-        "desk", "desk@example.org", "pw", is_staff=True, first_name="Dana"
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def test_the_list_shows_counts_by_status(admin_client, mixed_list):

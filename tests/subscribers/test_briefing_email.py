@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django_tasks_db.models import DBTaskResult
 
 from briefing.services import briefing_publish
 from subscribers.models import BriefingSend, Delivery, Subscriber
@@ -34,17 +33,8 @@ def confirm_by_email(client, smtp, address):
     assert "Subscription confirmed" in response.text
 
 
-def run_worker():
-    """Run the queued django-tasks work in-process, as db_worker would (it closes connections,
-    which a test's transaction cannot survive; tests/subscribers/test_workers.py runs the real
-    db_worker in a subprocess)."""
-    while (job := DBTaskResult.objects.ready().first()) is not None:
-        job.claim("test")
-        job.set_successful(job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"]))
-
-
 @pytest.fixture
-def readers(client, smtp, draft_briefing, django_capture_on_commit_callbacks):
+def readers(client, smtp, draft_briefing, django_capture_on_commit_callbacks, run_tasks):
     """Ann and Bob confirmed; Carol signed up but never confirmed."""
     with django_capture_on_commit_callbacks(execute=True):
         for address, name in [
@@ -53,16 +43,17 @@ def readers(client, smtp, draft_briefing, django_capture_on_commit_callbacks):
             ("carol@x.io", ""),
         ]:
             assert signup(client, address, name).status_code == 302
+    run_tasks()  # the worker sends the confirmations
     confirm_by_email(client, smtp, "ann@example.org")
     confirm_by_email(client, smtp, "bob@example.org")
     return ["ann@example.org", "bob@example.org"]
 
 
 @pytest.fixture
-def delivered(readers, smtp, draft_briefing, django_capture_on_commit_callbacks):
+def delivered(readers, smtp, draft_briefing, django_capture_on_commit_callbacks, run_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         briefing_publish(briefing=draft_briefing)
-    run_worker()
+    run_tasks()
     return {address: smtp.messages_to(address) for address in readers}
 
 
@@ -127,14 +118,16 @@ def test_one_click_post_unsubscribes_at_once_without_csrf_token(delivered):
     assert subscriber.unsubscribed_at is not None
 
 
-def test_sending_the_same_briefing_again_sends_nothing_twice(delivered, draft_briefing, smtp):
+def test_sending_the_same_briefing_again_sends_nothing_twice(
+    delivered, draft_briefing, smtp, run_tasks
+):
     before = len(smtp.received)
     briefing_send_enqueue(briefing=draft_briefing)
     briefing_send_enqueue(briefing=draft_briefing)
-    run_worker()
+    run_tasks()
     call_command("send_briefing", "2024-09-01", stdout=io.StringIO())
     assert len(smtp.received) == before
-    assert Delivery.objects.count() == 2
+    assert Delivery.objects.filter(kind=Delivery.Kind.BRIEFING).count() == 2
 
 
 def test_a_name_cannot_inject_a_header(smtp, published_briefing):

@@ -11,8 +11,7 @@ from django.utils import timezone
 from briefing.models import Briefing, BriefingEntry
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.services import briefing_send_create, briefing_send_retry_failed
-
-from .conftest import SubscriberFactory, free_port
+from tests.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,7 @@ def test_only_confirmed_active_subscribers_at_send_time_are_mailed(
 
 
 def test_a_send_is_not_complete_while_the_mail_server_is_down(
-    smtp, settings, published_briefing, readers
+    smtp, settings, published_briefing, readers, free_port
 ):
     settings.DELIVERY_RETRY_BACKOFF_SECONDS = 60
     live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # nothing listens there

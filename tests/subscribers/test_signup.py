@@ -17,11 +17,15 @@ def without_csrf(page: str) -> str:
 
 
 @pytest.fixture
-def signup(client, django_capture_on_commit_callbacks):
+def signup(client, django_capture_on_commit_callbacks, run_tasks):
+    """Sign up through the form; the worker then sends what the signup queued."""
+
     def post(address, name="", website="", **extra):
         with django_capture_on_commit_callbacks(execute=True):
             data = {"email": address, "name": name, "website": website}
-            return client.post("/subscribe/", data, **extra)
+            response = client.post("/subscribe/", data, **extra)
+        run_tasks()
+        return response
 
     return post
 

@@ -1,11 +1,11 @@
 """Generate a large synthetic archive for benchmarks: `manage.py generate_archive --articles N`."""
 
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.generate import archive_generate
+from core.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Would generate {articles} articles.")
             return
         started = time.monotonic()
+        bar = ProgressBar(self.stdout, articles, unit="articles")
         added = archive_generate(
             articles=articles,
             batch_size=options["batch_size"],
@@ -34,19 +35,7 @@ class Command(BaseCommand):
             authors=options["authors"],
             tags=options["tags"],
             seed=options["seed"],
-            progress=lambda done: self._progress(done, articles, started),
+            progress=bar,
         )
-        self.stdout.write("")
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(f"Generated {added} articles in {elapsed:.0f} s."))
-
-    def _progress(self, done, total, started):
-        width = 30
-        filled = width * done // total
-        rate = done / max(time.monotonic() - started, 0.001)
-        bar = "#" * filled + "." * (width - filled)
-        line = f"\r[{bar}] {done}/{total} articles ({rate:,.0f}/s)"
-        self.stdout.write(line, ending="")
-        if not sys.stdout.isatty():
-            self.stdout.write("")
-        self.stdout.flush()

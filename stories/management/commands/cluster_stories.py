@@ -1,8 +1,7 @@
-import sys
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.db import is_postgresql
+from core.progress import ProgressBar
 from stories import backfill
 
 
@@ -32,14 +31,13 @@ class Command(BaseCommand):
     def handle(
         self, *args, threshold, batch_size, limit, restart, fingerprints_only, dry_run, **options
     ):
-        if not backfill.uses_postgresql():
+        if not is_postgresql():
             raise CommandError("Same-story detection needs PostgreSQL (set DATABASE_URL).")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be at least 1.")
         threshold = backfill.auto_link_threshold() if threshold is None else threshold
-        self.started = time.monotonic()
         made = backfill.fingerprints_backfill(progress=self._progress("Fingerprints"))
         self.stdout.write(f"Fingerprinted {made} article(s).")
         if fingerprints_only:
@@ -62,14 +60,4 @@ class Command(BaseCommand):
         )
 
     def _progress(self, label):
-        def report(done, total):
-            width = 30
-            filled = width * done // max(total, 1)
-            elapsed = time.monotonic() - self.started
-            bar = "#" * filled + "-" * (width - filled)
-            sys.stderr.write(f"\r{label} [{bar}] {done}/{total} {elapsed:.0f}s")
-            if done >= total:
-                sys.stderr.write("\n")
-            sys.stderr.flush()
-
-        return report
+        return ProgressBar(self.stderr, 0, label=label, unit="articles")

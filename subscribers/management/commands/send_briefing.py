@@ -5,21 +5,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from briefing.models import Briefing
+from core.progress import ProgressBar
 from subscribers import delivery, services
 from subscribers.models import Delivery
-
-
-class ProgressBar:
-    def __init__(self, stream, total: int, width: int = 40):
-        self.stream, self.total, self.width, self.done = stream, max(total, 1), width, 0
-
-    def __call__(self, step: int) -> None:
-        self.done += step
-        if self.done % 50 == 0 or self.done >= self.total:
-            filled = min(self.width, self.width * self.done // self.total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total}", ending="")
-            self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -36,15 +24,15 @@ class Command(BaseCommand):
         if briefing is None:
             raise CommandError(f"No published briefing for {date:%Y-%m-%d}.")
         if dry_run:
-            count = services.briefing_send_recipients(briefing=briefing)
+            count = services.briefing_send_recipients().count()
             self.stdout.write(f"Dry run: {count} subscribers would receive {briefing}.")
             return
         send, created = services.briefing_send_create(briefing=briefing)
         if not created:
             self.stdout.write("This briefing's send already exists: finishing what is left.")
         todo = send.deliveries.filter(status__in=delivery.UNFINISHED).count()
-        delivery.send_deliver(send_id=send.pk, progress=ProgressBar(self.stdout, todo))
-        self.stdout.write("")
+        bar = ProgressBar(self.stdout, todo, unit="emails")
+        delivery.send_deliver(send_id=send.pk, progress=bar.step)
         counts = {s: send.deliveries.filter(status=s).count() for s in Delivery.Status.values}
         summary = ", ".join(f"{name}: {n}" for name, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"{briefing}: {summary}"))

@@ -1,4 +1,5 @@
-"""The sweep: finish every unfinished send (retries due, claims of dead workers). Cron-safe.
+"""The sweep: finish every unfinished send and confirmation request (retries due, claims of
+dead workers). Cron-safe.
 
 Run it every few minutes from cron; any number may run at once, on any number of machines:
 workers share the work through row claims, never sending one delivery twice.
@@ -10,10 +11,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from subscribers import delivery
+from subscribers.models import Delivery
 
 
 class Command(BaseCommand):
-    help = "Send the deliveries that are due for every unfinished briefing send."
+    help = "Send the deliveries that are due: briefing sends and confirmation requests."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,11 +33,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, until_complete, max_seconds, **options):
         deadline = time.monotonic() + max_seconds
+        confirmations = Delivery.objects.filter(kind=Delivery.Kind.CONFIRMATION)
         while True:
+            delivery.confirmations_deliver(deadline=deadline)
             for send in delivery.sends_unfinished():
                 delivery.send_deliver(send_id=send.pk, deadline=deadline)
             waits = [delivery.send_next_due(send_id=s.pk) for s in delivery.sends_unfinished()]
-            waits = [w for w in waits if w is not None]
+            waits = [w for w in [*waits, delivery.next_due(confirmations)] if w is not None]
             if not until_complete or not waits or time.monotonic() > deadline:
                 break
             pause = (min(waits) - timezone.now()).total_seconds()

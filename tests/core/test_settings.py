@@ -12,7 +12,7 @@ PYTEST_ENV = {"SECRET_KEY", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATA
 
 def run_django(env_overrides: dict[str, str], code: str = "import django; django.setup()"):
     env = {k: v for k, v in os.environ.items() if k not in PYTEST_ENV}
-    env.update(env_overrides, DJANGO_SETTINGS_MODULE="briefing.settings")
+    env.update(env_overrides, DJANGO_SETTINGS_MODULE="config.settings")
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )

@@ -58,30 +58,33 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "adminsortable2",
     "axes",
-    "briefing",
+    # Ours, lowest layer first: each imports only those above it (tests/core/test_layers.py).
+    "core",
     "articles",
-    "subscribers",
     "stories",
+    "briefing",
+    "subscribers",
 ]
 
 MIDDLEWARE = [
-    "briefing.middleware.HealthCheckMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "briefing.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "briefing.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DeferredUpdatesMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
-ROOT_URLCONF = "briefing.urls"
-WSGI_APPLICATION = "briefing.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -94,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "briefing.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -157,7 +160,7 @@ STORAGES = {
 # Email: EMAIL_URL (smtp://user:pass@host:port, smtp+tls://, smtp+ssl://, console://) or EMAIL_*.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Daily Briefing <briefing@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-from briefing.email_config import email_settings  # noqa: E402
+from config.email import email_settings  # noqa: E402
 
 globals().update(email_settings(os.environ, debug=DEBUG))
 
@@ -201,7 +204,7 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "briefing.logging.JSONFormatter"}},
+    "formatters": {"json": {"()": "config.logging.JSONFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -1,9 +1,12 @@
+"""Site-wide middleware: health check, headers Django has no setting for, outages, batches."""
+
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.template.response import SimpleTemplateResponse
 
-from briefing.health import healthz
-from briefing.views import minimal_context
+from core import deferred
+from core.health import healthz
+from core.views import minimal_context
 
 
 class HealthCheckMiddleware:
@@ -49,3 +52,19 @@ class DatabaseUnavailableMiddleware:
         response = SimpleTemplateResponse("503.html", minimal_context(request), status=503)
         response["Retry-After"] = "30"
         return response.render()
+
+
+class DeferredUpdatesMiddleware:
+    """Each request is one batch of derived updates (core/deferred.py): an article saved with
+    three authors and three tags refreshes its search data once, after the view's transaction
+    has committed. A request that failed (5xx) was rolled back: its batch is dropped."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with deferred.batch() as batch:
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                batch.discard()
+        return response

@@ -1,5 +1,3 @@
-import socket
-
 import pytest
 from django.db import connection
 
@@ -10,18 +8,12 @@ def test_healthz_is_200_when_the_database_answers(client, db):
     assert response.json() == {"status": "ok"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_healthz_is_503_with_a_reason_when_the_database_is_unreachable(client):
+def test_healthz_is_503_with_a_reason_when_the_database_is_unreachable(client, free_port):
     original = dict(connection.settings_dict)
     connection.close()
-    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_free_port()))
+    connection.settings_dict.update(HOST="127.0.0.1", PORT=str(free_port()))
     try:
         response = client.get("/healthz")
     finally:

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.foundation.urls_errors")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.urls_errors")]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ def broken_view(request):
     raise RuntimeError("the editor's draft exploded")
 
 
-urlpatterns = [path("broken/", broken_view), path("", include("briefing.urls"))]
+urlpatterns = [path("broken/", broken_view), path("", include("config.urls"))]
 
-handler404 = "briefing.views.page_not_found"
-handler500 = "briefing.views.server_error"
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
