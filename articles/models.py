@@ -10,6 +10,8 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from articles.normalize import normalize_url
+from articles.tags import BulkTaggableManager
+from core.models import LoadedRelationsMixin
 from core.sanitize import clean_html
 
 http_url = URLValidator(schemes=["http", "https"])
@@ -77,7 +79,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_byline().prefetch_related("tags")
 
 
-class Article(models.Model):
+class Article(LoadedRelationsMixin, models.Model):
     """An attributed excerpt of another outlet's article."""
 
     class Status(models.TextChoices):
@@ -103,7 +105,7 @@ class Article(models.Model):
     url_key = models.CharField(max_length=2000, unique=True, editable=False)
     pull_quote = models.TextField(blank=True, help_text="Plain text; shown in quotation marks.")
     excerpt = models.TextField(help_text="Rich text; cleaned of anything unsafe on save.")
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(blank=True, manager=BulkTaggableManager)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -158,7 +160,7 @@ class Article(models.Model):
         return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-class ArticleAuthor(models.Model):
+class ArticleAuthor(LoadedRelationsMixin, models.Model):
     """An author's place in an article's byline."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")

@@ -2,7 +2,11 @@
 
 import datetime
 
-from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from adminsortable2.admin import (
+    CustomInlineFormSetMixin,
+    SortableAdminBase,
+    SortableTabularInline,
+)
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -17,15 +21,20 @@ from briefing import services
 from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
 from briefing.views import day_page_data, entries_prefetch, support_box
-from core.admin_widgets import SafeAutocompleteMixin
+from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
 
 
 def _long_date(day: datetime.date) -> str:
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
+class EntryFormSet(CustomInlineFormSetMixin, OneLookupFormSet):
+    """Rows that drag into order, whose articles load in one query whatever their number."""
+
+
 class BriefingEntryInline(SafeAutocompleteMixin, SortableTabularInline):
     model = BriefingEntry
+    formset = EntryFormSet
     fields = ["article", "section", "article_status"]
     readonly_fields = ["article_status"]
     extra = 0

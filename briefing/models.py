@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 
 from articles.models import Article
+from core.models import LoadedRelationsMixin
 from core.sanitize import clean_html
 
 
@@ -67,7 +68,7 @@ class BriefingEntryQuerySet(models.QuerySet):
         return self.filter(article__in=Article.objects.published())
 
 
-class BriefingEntry(models.Model):
+class BriefingEntry(LoadedRelationsMixin, models.Model):
     """An article's place in a briefing, optionally opening a section ("Israel", "Ukraine")."""
 
     briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="entries")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from articles.search import OWN_WORDS, OWN_WORDS_OF_FIELDS
+from articles.search import OWN_WORDS
 from core.db import is_postgresql
 
 KEYWORDS_PER_ARTICLE = 30
@@ -108,35 +108,6 @@ def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
     if article_ids and is_postgresql():
         with connection.cursor() as cursor:
             cursor.execute(_FORGET_SQL, {"ids": list(article_ids)})
-
-
-_QUERY_TERMS_SQL = f"""
-WITH words AS (
-    SELECT u.lexeme, coalesce(array_length(u.positions, 1), 1) AS n
-    FROM unnest({OWN_WORDS_OF_FIELDS}) AS u
-)
-SELECT w.lexeme, w.n, coalesce(t.df, 0)
-FROM words AS w LEFT JOIN stories_termstat AS t ON t.term = w.lexeme
-UNION ALL
-SELECT '', 0, coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0)
-"""  # noqa: S608 (constants only; values go in as parameters)
-
-
-def terms_of_fields(
-    *, title: str, pull_quote: str, excerpt: str
-) -> tuple[dict[str, int], dict[str, int], int]:
-    """The stems of an article's current text (saved or not) with their counts, each stem's
-    document frequency, and the number of fingerprinted articles: one query."""
-    params = {"title": title, "pull_quote": pull_quote, "excerpt": excerpt}
-    counts, frequencies, total = {}, {}, 0
-    with connection.cursor() as cursor:
-        cursor.execute(_QUERY_TERMS_SQL, params)
-        for lexeme, count, df in cursor.fetchall():
-            if lexeme:
-                counts[lexeme], frequencies[lexeme] = count, df
-            else:
-                total = max(df, 0)
-    return counts, frequencies, total
 
 
 def inverse_document_frequency(total: int, df: int) -> float:

@@ -8,7 +8,7 @@ extra paragraphs and a new title, and low for different events that only share t
 those names are a small part of either vector.
 
 The article's side is read from its current fields (saved or not, as the editor typed them),
-the candidates' side from their stored fingerprints: two queries in all, a third to load the
+the candidates' side from their stored fingerprints, both in one query; a second loads the
 candidates' articles for the panel.
 """
 
@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from articles.models import Article
+from articles.search import OWN_WORDS_OF_FIELDS
 from core.db import is_postgresql
 from stories import fingerprints
 from stories.models import PairDecision
@@ -31,10 +32,21 @@ CANDIDATES_SCORED = 15
 GRACE_DAYS = 2
 FADE_DAYS = 10
 
-# The best-overlapping candidates, each with its stems and their document frequencies.
-_CANDIDATES_SQL = f"""
-WITH q(term, weight) AS (
-    SELECT * FROM unnest(%(terms)s::text[], %(weights)s::float8[])
+# One query: the article's own stems (from its fields) with their document frequencies, and
+# the candidates sharing its most distinctive stems, each with its stems and their frequencies.
+# Query rows have no article id; the first carries the number of fingerprinted articles.
+_SEARCH_SQL = f"""
+WITH words AS (
+    SELECT u.lexeme AS term, coalesce(array_length(u.positions, 1), 1) AS n
+    FROM unnest({OWN_WORDS_OF_FIELDS}) AS u
+), total AS (
+    SELECT greatest(coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0), 0) AS n
+), stats AS (
+    SELECT w.term, w.n, coalesce(t.df, 0) AS df,
+        (1 + ln(w.n)) * ln((total.n + %(prior)s + 1)::float8 / (coalesce(t.df, 0) + 1)) AS weight
+    FROM words AS w CROSS JOIN total LEFT JOIN stories_termstat AS t ON t.term = w.term
+), q AS (
+    SELECT term, weight FROM stats ORDER BY weight DESC, term COLLATE "C" LIMIT %(keywords)s
 ), excluded AS (
     SELECT unnest(%(exclude)s::bigint[]) AS id
     UNION
@@ -55,8 +67,10 @@ WITH q(term, weight) AS (
     ORDER BY overlap DESC, k.article_id
     LIMIT %(limit)s
 )
+SELECT NULL::bigint, NULL::date, term, n, df, (SELECT n FROM total) FROM stats
+UNION ALL
 SELECT top.article_id, top.original_date, u.lexeme,
-    coalesce(array_length(u.positions, 1), 1), coalesce(t.df, 0)
+    coalesce(array_length(u.positions, 1), 1), coalesce(t.df, 0), NULL
 FROM top JOIN stories_fingerprint AS f ON f.article_id = top.article_id
 CROSS JOIN unnest(f.vector) AS u
 LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
@@ -91,20 +105,14 @@ def scored_candidates(
     article: Article, *, exclude_ids=(), min_score: float | None = None
 ) -> list[tuple[int, float]]:
     """(article id, score) of the candidates scoring at least `min_score` (the configured
-    threshold by default), best first."""
+    threshold by default), best first: one query."""
     if not is_postgresql() or article.original_date is None:
         return []
-    counts, frequencies, total = fingerprints.terms_of_fields(
-        title=article.title or "",
-        pull_quote=article.pull_quote or "",
-        excerpt=article.excerpt or "",
-    )
+    exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
+    counts, dates, stems, frequencies, total = _search(article, exclude)
     if not counts:
         return []
     query = _weights(counts, total, frequencies)
-    exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
-    dates, stems, their_frequencies = _candidates(query, article, exclude)
-    frequencies = {**their_frequencies, **frequencies}
     floor = threshold() if min_score is None else min_score
     scored = (
         (
@@ -145,24 +153,30 @@ def _shifted(day: date, delta: timedelta) -> date:
         return date.max if delta > timedelta(0) else date.min
 
 
-def _candidates(query: dict[str, float], article: Article, exclude: list[int]):
-    """The candidates' original dates and stems by article id, and their stems' frequencies."""
-    top = sorted(query.items(), key=lambda item: (-item[1], item[0]))[:QUERY_KEYWORDS]
+def _search(article: Article, exclude: list[int]):
+    """The article's stem counts; the candidates' dates and stem counts by article id; the
+    document frequency of every stem seen; the number of fingerprinted articles."""
     window = timedelta(days=window_days())
     params = {
-        "terms": [term for term, _ in top],
-        "weights": [weight for _, weight in top],
+        "title": article.title,
+        "pull_quote": article.pull_quote,
+        "excerpt": article.excerpt,
+        "prior": fingerprints.PRIOR_DOCUMENTS,
+        "keywords": QUERY_KEYWORDS,
         "start": _shifted(article.original_date, -window),
         "end": _shifted(article.original_date, window),
         "exclude": exclude,
         "article": article.pk,
         "limit": CANDIDATES_SCORED,
     }
-    dates, stems, frequencies = {}, {}, {}
+    counts, dates, stems, frequencies, total = {}, {}, {}, {}, 0
     with connection.cursor() as cursor:
-        cursor.execute(_CANDIDATES_SQL, params)
-        for pk, original_date, lexeme, count, df in cursor.fetchall():
-            dates[pk] = original_date
-            stems.setdefault(pk, {})[lexeme] = count
+        cursor.execute(_SEARCH_SQL, params)
+        for pk, original_date, lexeme, count, df, articles in cursor.fetchall():
             frequencies[lexeme] = df
-    return dates, stems, frequencies
+            if pk is None:
+                counts[lexeme], total = count, articles
+            else:
+                dates[pk] = original_date
+                stems.setdefault(pk, {})[lexeme] = count
+    return counts, dates, stems, frequencies, total

@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from articles.models import Article, Author
+from stories.models import Fingerprint
 from tests.factories import ArticleFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +61,6 @@ def test_list_pages_cost_the_same_for_5_and_50_items(client, small_and_large, pa
 
 
 def test_author_pages_cost_the_same_for_5_and_50_items(client, small_and_large):
-    from articles.models import Author
-
     authors = list(Author.objects.filter(name="First Writer").order_by("pk"))
     small = queries_for(client, authors[0].get_absolute_url())
     large = queries_for(client, authors[-1].get_absolute_url())
@@ -81,3 +81,64 @@ def test_sidebar_is_served_from_cache_after_the_first_page(client, seed_article)
     with CaptureQueriesContext(connection) as warm:
         client.get("/articles/")
     assert len(warm) == cold - 2
+
+
+def article_form(source, authors, tags, number: int) -> dict:
+    """The admin's add form as an editor submits it, bylines in order."""
+    data = {
+        "title": f"Grain deal signed, round {number}",
+        "slug": f"grain-deal-signed-{number}",
+        "source": source.pk,
+        "label": "",
+        "original_date": "2024-08-01",
+        "original_url": f"https://news.example.org/grain-deal-{number}",
+        "pull_quote": "The deal was signed.",
+        "excerpt": "<p>The <b>deal</b> was signed at dawn.</p>",
+        "tags": ", ".join(tags),
+        "status": "published",
+        "article_authors-TOTAL_FORMS": str(len(authors)),
+        "article_authors-INITIAL_FORMS": "0",
+        "article_authors-MIN_NUM_FORMS": "0",
+        "article_authors-MAX_NUM_FORMS": "1000",
+    }
+    for position, author in enumerate(authors):
+        data[f"article_authors-{position}-author"] = author.pk
+        data[f"article_authors-{position}-position"] = position
+    return data
+
+
+def statements(captured, start: str) -> int:
+    return sum(" ".join(q["sql"].split()).startswith(start) for q in captured.captured_queries)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # as in production: BEGIN and COMMIT, no savepoints
+@pytest.mark.parametrize(
+    ("authors", "tags"),
+    [(3, ["grain", "ukraine", "wheat"]), (3, ["barley", "rye", "oats"]), (8, list("abcdefgh"))],
+    ids=["3 authors, 3 known tags", "3 authors, 3 new tags", "8 authors, 8 new tags"],
+)
+def test_adding_an_article_with_its_authors_and_tags_costs_at_most_20_queries(
+    editor_client, client, authors, tags
+):
+    source = SourceFactory(name="CNN", slug="cnn")
+    writers = [Author.objects.create(name=f"Writer {n}", slug=f"writer-{n}") for n in range(8)]
+    url = "/admin/articles/article/add/"
+    first = article_form(source, writers[:3], ["grain", "ukraine", "wheat"], 0)
+    assert editor_client.post(url, first).status_code == 302  # caches and known tags warm
+
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.post(url, article_form(source, writers[:authors], tags, 1))
+
+    assert response.status_code == 302
+    assert len(captured) <= 20
+    # Each derived update once, after the commit, whatever the number of authors and tags.
+    assert statements(captured, "UPDATE articles_article AS a SET search_vector") == 1
+    assert statements(captured, "WITH ids AS") == 1  # the same-story fingerprint
+    assert statements(captured, 'UPDATE "briefing_cachegeneration"') == 1
+    article = Article.objects.get(slug="grain-deal-signed-1")
+    assert article.byline.startswith("Writer 0, Writer 1 and" if authors == 3 else "Writer 0, ")
+    assert sorted(article.tags.names()) == sorted(tags)
+    assert Fingerprint.objects.filter(article=article).exists()
+    found = client.get("/search/", {"q": f"Writer {authors - 1} round"}).content.decode()
+    assert article.title in found
