@@ -2,11 +2,13 @@
 
 import datetime
 import io
+import re
 import socket
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from briefing.models import Briefing, BriefingEntry
 from subscribers.models import BriefingSend, Delivery, Subscriber
@@ -172,3 +174,75 @@ def test_send_briefing_refuses_a_day_without_a_published_briefing(draft_briefing
         call_command("send_briefing", "2024-09-01")
     with pytest.raises(ValueError, match="not published"):
         briefing_send_create(briefing=draft_briefing)
+
+
+def test_signing_up_while_the_mail_server_is_down_is_confirmed_once_it_is_back(
+    client, smtp, settings, free_port, run_tasks, django_capture_on_commit_callbacks
+):
+    settings.DELIVERY_RETRY_BACKOFF_SECONDS = 60
+    live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/subscribe/", {"email": "ann@example.org", "website": ""})
+    assert (response.status_code, response.url) == (302, "/subscribe/thanks/")
+    assert "Check your inbox" in client.get(response.url).text
+
+    run_tasks()  # the worker tries, the server refuses: the request kept and a retry queued
+    (confirmation,) = Delivery.objects.filter(kind=Delivery.Kind.CONFIRMATION)
+    assert (confirmation.status, confirmation.attempts) == (Delivery.Status.PENDING, 1)
+    assert "Connection" in confirmation.last_error
+    assert smtp.counts() == {}
+
+    settings.EMAIL_PORT = live_port  # the server is back, and a minute later the retry is due
+    a_minute_later = timezone.now()
+    Delivery.objects.update(next_attempt_at=a_minute_later)
+    DBTaskResult.objects.update(run_after=a_minute_later)
+    run_tasks()
+    sweep()  # the cron sweep finds nothing more to send
+    assert smtp.counts() == {"ann@example.org": 1}
+    confirmation.refresh_from_db()
+    assert (confirmation.status, confirmation.attempts) == (Delivery.Status.SENT, 2)
+    (message,) = smtp.messages_to("ann@example.org")
+    text = message.get_body(("plain",)).get_content()
+    link = re.search(r"http://testserver(/subscribe/confirm/\S+/)", text)
+    assert "Subscription confirmed" in client.get(link.group(1)).text
+
+
+def test_a_greylisted_confirmation_is_sent_again_and_arrives_once(
+    client, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    smtp.rcpt_replies_once["bob@example.org"] = "450 4.2.0 Greylisted, try again later"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/subscribe/", {"email": "bob@example.org", "website": ""})
+    run_tasks()
+    assert smtp.counts() == {"bob@example.org": 1}
+    confirmation = Delivery.objects.get(kind=Delivery.Kind.CONFIRMATION)
+    assert (confirmation.status, confirmation.attempts) == (Delivery.Status.SENT, 2)
+
+
+def test_a_confirmation_refused_for_good_is_recorded_and_counted(
+    client, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    smtp.rcpt_replies["nobody@example.org"] = "550 5.1.1 No such user"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/subscribe/", {"email": "nobody@example.org", "website": ""})
+    run_tasks()
+    confirmation = Delivery.objects.get(kind=Delivery.Kind.CONFIRMATION)
+    assert confirmation.status == Delivery.Status.FAILED
+    assert confirmation.last_error.startswith("550 5.1.1")
+    assert Subscriber.objects.get().bounce_count == 1
+
+
+def test_a_briefing_sent_through_the_console_backend_is_recorded_as_sent(
+    settings, published_briefing, readers, capsys
+):
+    """`make run` prints emails instead of sending them: a send must still finish."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    send, _ = briefing_send_create(briefing=published_briefing)
+    sweep()
+    assert set(send.deliveries.values_list("status", flat=True)) == {Delivery.Status.SENT}
+    assert all(send.deliveries.values_list("message_id", flat=True))
+    send.refresh_from_db()
+    assert send.finished_at is not None
+    printed = capsys.readouterr().out
+    assert printed.count("\nSubject: ") == 10
+    assert printed.count("Message-ID: <") == 10
