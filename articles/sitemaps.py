@@ -39,9 +39,7 @@ class SourceSitemap(_OwnerSitemap):
 
 class AuthorSitemap(_OwnerSitemap):
     def items(self):
-        bylines = ArticleAuthor.objects.filter(
-            author=OuterRef("pk"), article__status=Article.Status.PUBLISHED
-        )
+        bylines = ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=self.published())
         return Author.objects.filter(Exists(bylines)).only("slug")
 
 

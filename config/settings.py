@@ -22,6 +22,14 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -108,7 +116,7 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'briefing.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -172,7 +180,7 @@ CSRF_COOKIE_SECURE = HTTPS
 BEHIND_PROXY = env_bool("BEHIND_PROXY", True)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -226,16 +234,16 @@ BRIEFING_EMAIL_SUBJECT = os.environ.get(
 )
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 LIST_ID = os.environ.get("LIST_ID", "")
-SUBSCRIBER_CONFIRM_MAX_AGE = int(os.environ.get("SUBSCRIBER_CONFIRM_MAX_AGE", str(3 * 86400)))
-PENDING_SIGNUP_PURGE_AFTER = int(os.environ.get("PENDING_SIGNUP_PURGE_AFTER", str(7 * 86400)))
+SUBSCRIBER_CONFIRM_MAX_AGE = env_int("SUBSCRIBER_CONFIRM_MAX_AGE", 3 * 86400)
+PENDING_SIGNUP_PURGE_AFTER = env_int("PENDING_SIGNUP_PURGE_AFTER", 7 * 86400)
 SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")
 SUBSCRIBE_RATE_PER_CLIENT = os.environ.get("SUBSCRIBE_RATE_PER_CLIENT", "20/3600")
 SUBSCRIBE_CLIENT_IP_HEADER = os.environ.get("SUBSCRIBE_CLIENT_IP_HEADER", "REMOTE_ADDR")
-DELIVERY_BATCH_SIZE = int(os.environ.get("DELIVERY_BATCH_SIZE", "100"))
-DELIVERY_LEASE_SECONDS = int(os.environ.get("DELIVERY_LEASE_SECONDS", "300"))
-DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "8"))
-DELIVERY_RETRY_BACKOFF_SECONDS = int(os.environ.get("DELIVERY_RETRY_BACKOFF_SECONDS", "60"))
-SUBSCRIBER_BOUNCE_THRESHOLD = int(os.environ.get("SUBSCRIBER_BOUNCE_THRESHOLD", "3"))
+DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100)
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_RETRY_BACKOFF_SECONDS = env_int("DELIVERY_RETRY_BACKOFF_SECONDS", 60)
+SUBSCRIBER_BOUNCE_THRESHOLD = env_int("SUBSCRIBER_BOUNCE_THRESHOLD", 3)
 DELIVERY_PIPELINE_WRITES = env_bool("DELIVERY_PIPELINE_WRITES", True)
 
 LOGIN_URL = "admin:login"
@@ -247,8 +255,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
@@ -259,13 +267,13 @@ AXES_VERBOSE = False  # no start-up banner in every command's stdout (dumpdata >
 if BEHIND_PROXY:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_ORDER = "left-most"
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LOGIN_PROXY_COUNT", "0"))
+    AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # The daily briefing: the reader-page cache (seconds; 0 turns it off) and the donation and
 # supporting-member box under each briefing (the box is left out when its URL is empty).
-BRIEFING_CACHE_SECONDS = int(os.environ.get("BRIEFING_CACHE_SECONDS", "600"))
+BRIEFING_CACHE_SECONDS = env_int("BRIEFING_CACHE_SECONDS", 600)
 DONATION_URL = os.environ.get("DONATION_URL", "")
 DONATION_TEXT = os.environ.get("DONATION_TEXT", "Donate")
 MEMBERSHIP_URL = os.environ.get("MEMBERSHIP_URL", "")
@@ -274,8 +282,8 @@ MEMBERSHIP_TEXT = os.environ.get("MEMBERSHIP_TEXT", "Become a Supporting Member!
 # Same-story detection (stories app): the score at which an archived article is proposed to
 # editors as the same story, the higher score at which `cluster_stories` links a pair by
 # itself, and how many days around an article's original date are searched.
-STORIES_THRESHOLD = float(os.environ.get("STORIES_THRESHOLD", "0.25"))
-STORIES_AUTO_LINK_THRESHOLD = float(os.environ.get("STORIES_AUTO_LINK_THRESHOLD", "0.5"))
-STORIES_WINDOW_DAYS = int(os.environ.get("STORIES_WINDOW_DAYS", "30"))
+STORIES_THRESHOLD = env_float("STORIES_THRESHOLD", 0.25)
+STORIES_AUTO_LINK_THRESHOLD = env_float("STORIES_AUTO_LINK_THRESHOLD", 0.5)
+STORIES_WINDOW_DAYS = env_int("STORIES_WINDOW_DAYS", 30)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -20,7 +20,7 @@ Progress = Callable[[int, int], None]
 
 
 def auto_link_threshold() -> float:
-    return float(getattr(settings, "STORIES_AUTO_LINK_THRESHOLD", 0.5))
+    return settings.STORIES_AUTO_LINK_THRESHOLD
 
 
 def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None = None) -> int:

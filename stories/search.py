@@ -84,11 +84,11 @@ class Candidate:
 
 
 def threshold() -> float:
-    return float(getattr(settings, "STORIES_THRESHOLD", 0.25))
+    return settings.STORIES_THRESHOLD
 
 
 def window_days() -> int:
-    return int(getattr(settings, "STORIES_WINDOW_DAYS", 30))
+    return settings.STORIES_WINDOW_DAYS
 
 
 def candidates_for_article(

@@ -13,10 +13,8 @@ bounce. When a lease runs out, another worker takes the rest of the batch over.
 import contextlib
 import logging
 import os
-import queue
 import smtplib
 import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -26,16 +24,16 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, F, Min, OuterRef, Q, QuerySet, When
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from core.pipeline import OrderedWriter
 from subscribers.emails import BriefingEmail, confirmation_message
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.tokens import confirm_token_make
 
 logger = logging.getLogger(__name__)
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
-UNFINISHED = [Delivery.Status.PENDING, Delivery.Status.SENDING]
 Compose = Callable[[Delivery], EmailMessage]
 
 
@@ -53,48 +51,27 @@ SKIPPED_BECAUSE = {
 }
 
 
-def claimable(now) -> Q:
-    return Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now) | Q(
-        status=Delivery.Status.SENDING, lease_expires_at__lt=now
-    )
-
-
 def deliveries_claim(*, deliveries: QuerySet, batch_size: int) -> tuple[str, list[Delivery]]:
     """Claim up to batch_size due deliveries (and expired claims of dead workers)."""
     now = timezone.now()
     claim = f"{WORKER_ID}:{uuid.uuid4().hex[:12]}"
     with transaction.atomic():
         ids = list(
-            deliveries.filter(claimable(now))
+            deliveries.claimable(now)
             .order_by("id")
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:batch_size]
         )
         # Re-checking the condition in the UPDATE keeps claims exclusive where the database has
         # no row locks (SQLite): a row another worker claimed meanwhile no longer matches.
-        Delivery.objects.filter(claimable(now), id__in=ids).update(
+        Delivery.objects.claimable(now).filter(id__in=ids).update(
             status=Delivery.Status.SENDING,
             claim=claim,
             lease_expires_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
             updated_at=now,
         )
     batch = Delivery.objects.filter(claim=claim, status=Delivery.Status.SENDING)
-    return claim, list(_with_eligibility(batch).select_related("subscriber").order_by("id"))
-
-
-def _with_eligibility(batch: QuerySet) -> QuerySet:
-    """Annotate `eligible`: the subscriber may still get this delivery's kind of email."""
-    subscriber, receiving = OuterRef("subscriber_id"), Subscriber.objects.receiving
-    return batch.annotate(
-        eligible=Case(
-            *(
-                When(Q(kind=kind) & Exists(receiving(kind).filter(pk=subscriber)), then=True)
-                for kind in Delivery.Kind.values
-            ),
-            default=False,
-            output_field=BooleanField(),
-        )
-    )
+    return claim, list(batch.with_eligibility().select_related("subscriber").order_by("id"))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -102,76 +79,25 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 3600))
 
 
-class Writer:
-    """Applies results in order, each in its own commit.
-
-    Pipelined (the default outside a transaction), a thread with its own database connection
-    writes result N while message N+1 goes out, so the database round trip costs no time. Its
-    queue holds one result: a worker killed with SIGKILL leaves at most two messages sent but
-    unrecorded (the one in flight and the one waiting to be written).
-    """
-
-    def __init__(self, *, pipelined: bool):
-        self.pipelined = pipelined
-        self.lost: set[str] = set()  # claims another worker took over
-        self.error: BaseException | None = None
-        if pipelined:
-            self.queue: queue.Queue = queue.Queue(maxsize=1)
-            self.thread = threading.Thread(target=self._run, name="delivery-writer", daemon=True)
-            self.thread.start()
-
-    def submit(self, claim: str, write: Callable[[], None]) -> None:
-        if not self.pipelined:
-            self._apply(claim, write)
-            return
-        if self.error is not None:
-            raise self.error
-        self.queue.put((claim, write))
-
-    def _apply(self, claim: str, write: Callable[[], None]) -> None:
-        try:
-            write()
-        except ClaimLost:
-            self.lost.add(claim)
-
-    def _run(self) -> None:
-        try:
-            while (item := self.queue.get()) is not None:
-                if self.error is None:
-                    try:
-                        self._apply(*item)
-                    except BaseException as exc:  # handed to the sending thread
-                        self.error = exc
-                self.queue.task_done()
-        finally:
-            db_connection.close()
-
-    def flush(self) -> None:
-        """Wait until every submitted result is written."""
-        if self.pipelined:
-            self.queue.join()
-        if self.error is not None:
-            raise self.error
-
-    def close(self) -> None:
-        if self.pipelined and self.thread.is_alive():
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
 class Recorder:
-    """Records each result of one claimed batch; notices when the claim was taken over."""
+    """Records each result of one claimed batch, each in its own commit, through the writer
+    (pipelined: written while the next message goes out); notices when another worker took
+    the claim over."""
 
-    def __init__(self, claim: str, writer: Writer):
+    def __init__(self, claim: str, writer: OrderedWriter):
         self.claim = claim
         self.writer = writer
+        self.lost = False
         self.renew_at = time.monotonic() + settings.DELIVERY_LEASE_SECONDS / 3
 
-    @property
-    def lost(self) -> bool:
-        return self.claim in self.writer.lost
+    def submit(self, write) -> None:
+        def guarded():
+            try:
+                write()
+            except ClaimLost:
+                self.lost = True
+
+        self.writer.submit(guarded)
 
     def _update(self, delivery: Delivery, **fields) -> None:
         now = timezone.now()
@@ -200,11 +126,11 @@ class Recorder:
             if delivery.subscriber.bounce_count:
                 Subscriber.objects.filter(pk=delivery.subscriber_id).update(bounce_count=0)
 
-        self.writer.submit(self.claim, write)
+        self.submit(write)
 
     def skipped(self, delivery: Delivery) -> None:
         fields = {"status": Delivery.Status.SKIPPED, "last_error": SKIPPED_BECAUSE[delivery.kind]}
-        self.writer.submit(self.claim, lambda: self._update(delivery, **fields))
+        self.submit(lambda: self._update(delivery, **fields))
 
     def temporary(self, delivery: Delivery, error: str) -> None:
         attempts = delivery.attempts + 1
@@ -217,7 +143,7 @@ class Recorder:
             "last_error": error[:1000],
             "next_attempt_at": timezone.now() + backoff(attempts),
         }
-        self.writer.submit(self.claim, lambda: self._update(delivery, **fields))
+        self.submit(lambda: self._update(delivery, **fields))
 
     def permanent(self, delivery: Delivery, error: str, *, bounce: bool = True) -> None:
         fields = {
@@ -231,13 +157,13 @@ class Recorder:
             if bounce:
                 subscriber_bounce(subscriber_id=delivery.subscriber_id)
 
-        self.writer.submit(self.claim, write)
+        self.submit(write)
 
     def release(self) -> None:
         """Give the rest of the batch back, untouched, for the next claim."""
         mine = Delivery.objects.filter(claim=self.claim, status="sending")
         pending = {"status": Delivery.Status.PENDING, "lease_expires_at": None}
-        self.writer.submit(self.claim, lambda: mine.update(**pending))
+        self.submit(lambda: mine.update(**pending))
 
 
 def subscriber_bounce(*, subscriber_id: int) -> None:
@@ -263,7 +189,9 @@ def smtp_error(exc: Exception) -> tuple[bool, str]:
     raise ConnectionLost(f"{type(exc).__name__}: {exc}") from exc
 
 
-def batch_send(*, compose: Compose, connection, claim: str, batch: list, writer: Writer) -> int:
+def batch_send(
+    *, compose: Compose, connection, claim: str, batch: list, writer: OrderedWriter
+) -> int:
     """Send one claimed batch over one connection; return how many deliveries were settled."""
     recorder = Recorder(claim, writer)
     try:
@@ -330,7 +258,7 @@ def deliveries_send(
     connection = get_connection()
     # Inside a transaction (a caller's, or a test's) another connection could not see the rows.
     pipelined = settings.DELIVERY_PIPELINE_WRITES and not db_connection.in_atomic_block
-    writer = Writer(pipelined=pipelined)
+    writer = OrderedWriter(threaded=pipelined)
     try:
         while deadline is None or time.monotonic() < deadline:
             claim, batch = deliveries_claim(
@@ -381,30 +309,9 @@ def confirmations_deliver(*, delivery_ids=None, deadline: float | None = None) -
 
 def send_finish_if_complete(*, send_id: int) -> bool:
     """A send is complete only when none of its deliveries is pending or being sent."""
-    if Delivery.objects.filter(send_id=send_id, status__in=UNFINISHED).exists():
+    if Delivery.objects.filter(send_id=send_id).unfinished().exists():
         return False
     BriefingSend.objects.filter(pk=send_id, finished_at__isnull=True).update(
         finished_at=timezone.now()
     )
     return True
-
-
-def next_due(deliveries: QuerySet):
-    """When the next of these deliveries becomes claimable (None if nothing is left to do)."""
-    unfinished = deliveries.filter(status__in=UNFINISHED)
-    times = unfinished.aggregate(
-        retry=Min("next_attempt_at", filter=Q(status=Delivery.Status.PENDING)),
-        lease=Min("lease_expires_at", filter=Q(status=Delivery.Status.SENDING)),
-    )
-    due = [value for value in times.values() if value is not None]
-    if not due and unfinished.exists():
-        return timezone.now()
-    return min(due) if due else None
-
-
-def send_next_due(*, send_id: int):
-    return next_due(Delivery.objects.filter(send_id=send_id))
-
-
-def sends_unfinished():
-    return BriefingSend.objects.filter(finished_at__isnull=True).order_by("started_at")

@@ -5,6 +5,7 @@ import secrets
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 
 def new_token() -> str:
@@ -90,6 +91,12 @@ class SignupAttempt(models.Model):
         return f"{self.key}: {self.count}"
 
 
+class BriefingSendQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Sends with a delivery still pending or being sent, oldest first."""
+        return self.filter(finished_at__isnull=True).order_by("started_at")
+
+
 class BriefingSend(models.Model):
     """The mailing of one briefing: its deliveries are the source of truth, not the task queue."""
 
@@ -99,11 +106,57 @@ class BriefingSend(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = BriefingSendQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at"]
 
     def __str__(self):
         return f"Send of {self.briefing}"
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def claimable(self, now):
+        """Due now: pending and past their retry time, or claimed by a worker whose lease ran
+        out (it died)."""
+        return self.filter(
+            models.Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            | models.Q(status=Delivery.Status.SENDING, lease_expires_at__lt=now)
+        )
+
+    def unfinished(self):
+        return self.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
+
+    def next_due(self):
+        """When the next of these becomes claimable (None when nothing is left to do)."""
+        unfinished = self.unfinished()
+        times = unfinished.aggregate(
+            retry=models.Min("next_attempt_at", filter=models.Q(status=Delivery.Status.PENDING)),
+            lease=models.Min("lease_expires_at", filter=models.Q(status=Delivery.Status.SENDING)),
+        )
+        due = [value for value in times.values() if value is not None]
+        if not due and unfinished.exists():
+            return timezone.now()
+        return min(due) if due else None
+
+    def with_eligibility(self):
+        """Annotate `eligible`: the subscriber may still receive this kind of email (the rule
+        that chose the recipients, checked again just before the message goes out)."""
+        subscriber = models.OuterRef("subscriber_id")
+        receiving = Subscriber.objects.receiving
+        return self.annotate(
+            eligible=models.Case(
+                *(
+                    models.When(
+                        models.Q(kind=kind) & models.Exists(receiving(kind).filter(pk=subscriber)),
+                        then=True,
+                    )
+                    for kind in Delivery.Kind.values
+                ),
+                default=False,
+                output_field=models.BooleanField(),
+            )
+        )
 
 
 class Delivery(models.Model):
@@ -136,6 +189,8 @@ class Delivery(models.Model):
     claim = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -16,7 +16,7 @@ from subscribers.models import Delivery
 def briefing_send_deliver(send_id: int) -> bool:
     """Deliver what is due; return True when the send is complete."""
     delivery.send_deliver(send_id=send_id)
-    due = delivery.send_next_due(send_id=send_id)
+    due = Delivery.objects.filter(send_id=send_id).next_due()
     if due is None:
         return True
     briefing_send_deliver.using(run_after=due).enqueue(send_id=send_id)
@@ -27,7 +27,7 @@ def briefing_send_deliver(send_id: int) -> bool:
 def confirmation_deliver(delivery_id: int) -> bool:
     """Send one confirmation request; return True once it is settled (sent, skipped, failed)."""
     delivery.confirmations_deliver(delivery_ids=[delivery_id])
-    due = delivery.next_due(Delivery.objects.filter(pk=delivery_id))
+    due = Delivery.objects.filter(pk=delivery_id).next_due()
     if due is None:
         return True
     confirmation_deliver.using(run_after=due).enqueue(delivery_id=delivery_id)

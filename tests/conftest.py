@@ -2,14 +2,9 @@
 the migrations' rows, and the fixtures all apps use (users, demo data, a real SMTP server on
 loopback, the task worker, a free port, an empty cache). Test data: tests/factories.py."""
 
-import asyncio
-import email
-import email.policy
 import os
 import shutil
 import socket
-import threading
-from collections import Counter
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -25,6 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 from tests.factories import EDITOR_PASSWORD
+from tests.smtp import SinkHandler
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -143,12 +139,16 @@ def editor(db, django_user_model):
     return user
 
 
+def session_of(user) -> Client:
+    """A browser session of this user's, apart from the anonymous `client` fixture."""
+    session = Client()
+    session.force_login(user)
+    return session
+
+
 @pytest.fixture
 def editor_client(editor):
-    """A browser session of the editor's (the `client` fixture stays anonymous)."""
-    session = Client()
-    session.force_login(editor)
-    return session
+    return session_of(editor)
 
 
 @pytest.fixture
@@ -158,9 +158,7 @@ def superuser(db, django_user_model):
 
 @pytest.fixture
 def superuser_client(superuser):
-    session = Client()
-    session.force_login(superuser)
-    return session
+    return session_of(superuser)
 
 
 # --- Data ----------------------------------------------------------------------------------------
@@ -199,55 +197,6 @@ def free_port():
             return sock.getsockname()[1]
 
     return port
-
-
-class SinkHandler:
-    """Accepts mail like a real server, or answers as told: codes per recipient, dropped links."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.received: list[tuple[str, bytes]] = []
-        self.rcpt_replies: dict[str, str] = {}
-        self.rcpt_replies_once: dict[str, str] = {}  # greylisting: refuse once, then accept
-        self.drop_on_data: set[int] = set()  # the Nth DATA command (1-based) drops the link
-        self.data_commands = 0
-        self.delay = 0.0  # seconds per message, to make a send last long enough to interrupt
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            reply = self.rcpt_replies.get(address) or self.rcpt_replies_once.pop(address, None)
-        if reply:
-            return reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        with self.lock:
-            self.data_commands += 1
-            drop = self.data_commands in self.drop_on_data
-        if drop:
-            server.transport.abort()
-            return "421 connection dropped"
-        with self.lock:
-            for rcpt in envelope.rcpt_tos:
-                self.received.append((rcpt, envelope.content))
-        return "250 Message accepted for delivery"
-
-    def messages_to(self, address: str) -> list:
-        with self.lock:
-            raw = [content for rcpt, content in self.received if rcpt == address]
-        return [email.message_from_bytes(r, policy=email.policy.default) for r in raw]
-
-    def parsed(self) -> list:
-        with self.lock:
-            received = list(self.received)
-        return [(r, email.message_from_bytes(c, policy=email.policy.default)) for r, c in received]
-
-    def counts(self) -> Counter:
-        with self.lock:
-            return Counter(rcpt for rcpt, _ in self.received)
 
 
 @pytest.fixture
@@ -294,3 +243,17 @@ def run_tasks():
         return ran
 
     return run
+
+
+@pytest.fixture
+def signup(client, django_capture_on_commit_callbacks, run_tasks):
+    """Sign up through the form, as a reader; the worker then sends what the signup queued."""
+
+    def post(address, name="", website="", **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            data = {"email": address, "name": name, "website": website}
+            response = client.post("/subscribe/", data, **extra)
+        run_tasks()
+        return response
+
+    return post

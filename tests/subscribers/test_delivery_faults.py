@@ -207,25 +207,17 @@ def test_signing_up_while_the_mail_server_is_down_is_confirmed_once_it_is_back(
     assert "Subscription confirmed" in client.get(link.group(1)).text
 
 
-def test_a_greylisted_confirmation_is_sent_again_and_arrives_once(
-    client, smtp, run_tasks, django_capture_on_commit_callbacks
-):
+def test_a_greylisted_confirmation_is_sent_again_and_arrives_once(smtp, signup):
     smtp.rcpt_replies_once["bob@example.org"] = "450 4.2.0 Greylisted, try again later"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/subscribe/", {"email": "bob@example.org", "website": ""})
-    run_tasks()
+    signup("bob@example.org")
     assert smtp.counts() == {"bob@example.org": 1}
     confirmation = Delivery.objects.get(kind=Delivery.Kind.CONFIRMATION)
     assert (confirmation.status, confirmation.attempts) == (Delivery.Status.SENT, 2)
 
 
-def test_a_confirmation_refused_for_good_is_recorded_and_counted(
-    client, smtp, run_tasks, django_capture_on_commit_callbacks
-):
+def test_a_confirmation_refused_for_good_is_recorded_and_counted(smtp, signup):
     smtp.rcpt_replies["nobody@example.org"] = "550 5.1.1 No such user"
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post("/subscribe/", {"email": "nobody@example.org", "website": ""})
-    run_tasks()
+    signup("nobody@example.org")
     confirmation = Delivery.objects.get(kind=Delivery.Kind.CONFIRMATION)
     assert confirmation.status == Delivery.Status.FAILED
     assert confirmation.last_error.startswith("550 5.1.1")

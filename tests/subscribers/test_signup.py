@@ -16,20 +16,6 @@ def without_csrf(page: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
-@pytest.fixture
-def signup(client, django_capture_on_commit_callbacks, run_tasks):
-    """Sign up through the form; the worker then sends what the signup queued."""
-
-    def post(address, name="", website="", **extra):
-        with django_capture_on_commit_callbacks(execute=True):
-            data = {"email": address, "name": name, "website": website}
-            response = client.post("/subscribe/", data, **extra)
-        run_tasks()
-        return response
-
-    return post
-
-
 def test_every_page_has_the_subscribe_box_in_its_sidebar(client):
     for url in ["/", "/subscribe/"]:
         page = client.get(url).text

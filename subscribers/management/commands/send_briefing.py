@@ -30,7 +30,7 @@ class Command(BaseCommand):
         send, created = services.briefing_send_create(briefing=briefing)
         if not created:
             self.stdout.write("This briefing's send already exists: finishing what is left.")
-        todo = send.deliveries.filter(status__in=delivery.UNFINISHED).count()
+        todo = send.deliveries.unfinished().count()
         bar = ProgressBar(self.stdout, todo, unit="emails")
         delivery.send_deliver(send_id=send.pk, progress=bar.step)
         counts = {s: send.deliveries.filter(status=s).count() for s in Delivery.Status.values}

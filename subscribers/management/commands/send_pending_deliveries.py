@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from subscribers import delivery
-from subscribers.models import Delivery
+from subscribers.models import BriefingSend, Delivery
 
 
 class Command(BaseCommand):
@@ -36,13 +36,14 @@ class Command(BaseCommand):
         confirmations = Delivery.objects.filter(kind=Delivery.Kind.CONFIRMATION)
         while True:
             delivery.confirmations_deliver(deadline=deadline)
-            for send in delivery.sends_unfinished():
+            for send in BriefingSend.objects.unfinished():
                 delivery.send_deliver(send_id=send.pk, deadline=deadline)
-            waits = [delivery.send_next_due(send_id=s.pk) for s in delivery.sends_unfinished()]
-            waits = [w for w in [*waits, delivery.next_due(confirmations)] if w is not None]
+            unfinished = [s.deliveries.all() for s in BriefingSend.objects.unfinished()]
+            waits = [deliveries.next_due() for deliveries in [*unfinished, confirmations]]
+            waits = [w for w in waits if w is not None]
             if not until_complete or not waits or time.monotonic() > deadline:
                 break
             pause = (min(waits) - timezone.now()).total_seconds()
             time.sleep(min(max(pause, 0.2), 30, max(deadline - time.monotonic(), 0)))
-        left = delivery.sends_unfinished().count()
+        left = BriefingSend.objects.unfinished().count()
         self.stdout.write(f"Unfinished sends: {left}.")
