@@ -20,11 +20,15 @@ demo: setup
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py load_demo
 
+# The site and a worker beside it (emails, scheduled briefings); Ctrl-C stops both.
 run: demo
 	@echo ""
 	@echo "  Briefing is running at http://$(HOST):$(PORT)/"
 	@echo "  Editors' desk: http://$(HOST):$(PORT)/admin/  (user: editor, password: editor)"
+	@echo "  Emails are printed here by the worker (the console backend)."
 	@echo ""
+	DEBUG=true $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's chromium; install it when we may (root), else they say why they skip.
