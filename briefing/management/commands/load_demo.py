@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from core import deferred
+
 # Articles first: the briefings refer to them.
 DEMO_FIXTURES = ["demo", "demo_briefings"]
 
@@ -16,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo creates a known password: it runs only with DEBUG on.")
-        call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
+        with deferred.batch():  # search data and fingerprints once, for every demo article
+            call_command("loaddata", *DEMO_FIXTURES, verbosity=0)
         user, created = get_user_model().objects.get_or_create(
             username="editor", defaults={"is_staff": True, "email": "editor@example.org"}
         )
