@@ -35,6 +35,16 @@ def test_backfill_links_the_seed_pair_and_leaves_hard_negatives_apart(seed_pair,
     assert not StoryArticle.objects.filter(article=wagner_in_mali).exists()
 
 
+def test_an_archive_copied_in_without_search_vectors_is_fingerprinted_too(seed_pair):
+    """Rows loaded behind Django's back (a copy, a restore of old data) have neither."""
+    Fingerprint.objects.all().delete()
+    Article.objects.update(search_vector=None)
+    output = run()
+    assert f"Fingerprinted {Article.objects.count()} article(s)." in output
+    assert Fingerprint.objects.count() == Article.objects.count()
+    assert StoryArticle.objects.filter(article_id__in=[1, 2]).count() == 2
+
+
 def test_running_the_backfill_twice_changes_nothing(seed_pair, wagner_in_mali):
     run()
     before = snapshot()
