@@ -5,29 +5,28 @@ a PostgreSQL 15 cluster `bench` on port 5433 (created once, started, stopped at 
 main cluster on 5432 is never touched), the demo archive grown to N articles and a few hundred
 published briefings (built once, then reused), gunicorn with gunicorn.conf.py (DEBUG off,
 --no-control-socket, 127.0.0.1 only), one `manage.py db_worker`, and an aiosmtpd sink that
-logs one line per recipient.
+logs one line per recipient. The processes are started and stopped with bench/common.py.
 """
 
+import argparse
+import contextlib
 import datetime
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import common
 import psycopg
+from common import ROOT, VAR, log
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-VAR = ROOT / "var" / "bench"
 # The code the stack runs: the working tree, or an exported commit (app_dir_use).
 APP_DIR = ROOT
 PG_VERSION, PG_CLUSTER, PG_PORT = "15", "bench", 5433
-SERVER = f"postgresql://postgres@127.0.0.1:{PG_PORT}"
+SERVER = f"postgres://postgres@127.0.0.1:{PG_PORT}"
 DATABASE = "briefing_load"
 GIN_INDEX = "article_search_vector_gin"  # articles/migrations/0002_search_vector_gin_index.py
 HBA = """# bench cluster: loopback only, trust (a throwaway benchmark database)
@@ -60,26 +59,53 @@ def app_dir_use(ref: str) -> None:
     log(f"running the committed code of {ref} ({commit}) from {target}")
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+# --- For the scripts ----------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the scripts that run the stack: --ref and --keep-cluster."""
+    parser.add_argument(
+        "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
+    )
+    parser.add_argument("--keep-cluster", action="store_true", help="leave 5433 running")
+
+
+@contextlib.contextmanager
+def archive_cluster(args: argparse.Namespace, *, briefings: int) -> Iterator[None]:
+    """The bench cluster started with the archive (`args.articles` articles, `briefings`
+    published briefings) for the code of `args.ref`; stopped at the end unless --keep-cluster."""
+    require_tools()
+    app_dir_use(args.ref)
+    cluster_start()
+    try:
+        archive_ensure(articles=args.articles, briefings=briefings)
+        yield
+    finally:
+        if not args.keep_cluster:
+            cluster_stop()
 
 
 # --- The PostgreSQL cluster on 5433 -------------------------------------------------------------
 
 
-def cluster_exists() -> bool:
+def require_tools() -> None:
+    missing = [t for t in ("pg_createcluster", "pg_ctlcluster") if not shutil.which(t)]
+    if missing:
+        sys.exit(f"needs PostgreSQL's cluster tools (postgresql-common): {', '.join(missing)}")
+
+
+def cluster_state() -> str | None:
+    """The bench cluster's status in pg_lsclusters ("online", "down"), None when it is absent."""
     out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True)
-    return any(line.split()[:2] == [PG_VERSION, PG_CLUSTER] for line in out.stdout.splitlines())
+    for line in out.stdout.splitlines():
+        fields = line.split()
+        if fields[:2] == [PG_VERSION, PG_CLUSTER]:
+            return fields[3]
+    return None
 
 
 def cluster_create() -> None:
-    if cluster_exists():
+    if cluster_state() is not None:
         return
     log(f"creating PostgreSQL cluster {PG_VERSION}/{PG_CLUSTER} on port {PG_PORT}")
     subprocess.run(
@@ -102,98 +128,50 @@ def cluster_ctl(action: str, timeout: float = 60) -> None:
     )
 
 
-def cluster_online() -> bool:
-    out = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True)
-    for line in out.stdout.splitlines():
-        fields = line.split()
-        if fields[:2] == [PG_VERSION, PG_CLUSTER]:
-            return fields[3] == "online"
-    return False
-
-
 def cluster_start() -> None:
     cluster_create()
-    if not cluster_online():
+    if cluster_state() != "online":
         cluster_ctl("start")
-    wait_until(lambda: _connects(f"{SERVER}/postgres"), 30, "the bench cluster to accept")
+    common.wait_until(_accepts, 30, "the bench cluster to accept")
 
 
 def cluster_stop() -> None:
-    if cluster_exists() and cluster_online():
+    if cluster_state() == "online":
         cluster_ctl("stop")
 
 
-def _connects(url: str) -> bool:
+def _accepts() -> bool:
     try:
-        with psycopg.connect(url, connect_timeout=2):
+        with common.connect(server=SERVER, connect_timeout=2):
             return True
     except psycopg.OperationalError:
         return False
 
 
-def wait_until(predicate, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 def database_url(name: str = DATABASE) -> str:
-    return f"postgres://postgres@127.0.0.1:{PG_PORT}/{name}"
+    return common.database_url(name, SERVER)
 
 
 def sql(query: str, params=(), *, database: str = DATABASE):
-    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
-        cursor = conn.execute(query, params)
-        return cursor.fetchall() if cursor.description else None
+    return common.sql(query, params, database=database, server=SERVER)
 
 
 # --- Environment and processes ------------------------------------------------------------------
 
 
 def base_env(*, smtp_port: int | None = None, **extra: str) -> dict[str, str]:
-    env = {
-        **os.environ,
+    stack = {
         "DATABASE_URL": database_url(),
-        "SECRET_KEY": "bench-load-only-secret-key-not-for-production-0123456789abcdef",
-        "DEBUG": "false",
-        "HTTPS": "false",
         "REDIS_URL": "redis://127.0.0.1:6379/1",
         "CACHE_KEY_PREFIX": "bench-load",
-        "LOG_LEVEL": "WARNING",
         "SITE_URL": "http://127.0.0.1:8000",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}?timeout=10" if smtp_port else "console://",
     }
-    env.update(extra)
-    return env
+    return common.production_env(**(stack | extra))
 
 
 def manage(*args: str, env: dict[str, str], timeout: float = 3600) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=APP_DIR, env=env, check=True, timeout=timeout)
-
-
-def spawn(name: str, argv: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """A child process in its own process group, its output in var/bench/<name>.log."""
-    VAR.mkdir(parents=True, exist_ok=True)
-    out = open(VAR / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child's lifetime)
-    return subprocess.Popen(
-        argv, cwd=APP_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def stop(process: subprocess.Popen | None, *, sig=signal.SIGTERM, timeout: float = 20) -> None:
-    """Stop one child we started (its process group: gunicorn's own workers go with it)."""
-    if process is None or process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, sig)
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+    common.manage(*args, env=env, cwd=APP_DIR, timeout=timeout)
 
 
 # --- The archive --------------------------------------------------------------------------------
@@ -204,8 +182,7 @@ def archive_ensure(*, articles: int, briefings: int) -> None:
 
     Each step checks what is there first, so a second run reuses the archive at once.
     """
-    if not sql("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE], database="postgres"):
-        sql(f'CREATE DATABASE "{DATABASE}"', database="postgres")
+    common.database_create(DATABASE, SERVER)
     # Building the archive takes statements far longer than the site's 30 s limit.
     env = base_env(DB_STATEMENT_TIMEOUT_MS="0")
     log("migrating the bench database")
@@ -232,20 +209,12 @@ def briefings_add(*, count: int, per_day: int = 8) -> None:
     taken = {row[0] for row in sql("SELECT date FROM briefing_briefing")}
     (top,) = sql("SELECT max(id) FROM articles_article WHERE status = 'published'")[0]
     day = datetime.date.today()
-    now = datetime.datetime.now(datetime.UTC)
-    with psycopg.connect(f"{SERVER}/{DATABASE}") as conn:
-        added = 0
-        while added < count:
+    with common.connect(DATABASE, SERVER) as conn:
+        for _ in range(count):
             day -= datetime.timedelta(days=1)
-            if day in taken:
-                continue
-            (briefing_id,) = conn.execute(
-                "INSERT INTO briefing_briefing (date, title, intro, status, publish_at, "
-                "published_at, email_subscribers, version, created_at, updated_at) "
-                "VALUES (%s, 'Daily Briefing', '<p>The day in the press.</p>', 'published', "
-                "%s, %s, false, 1, %s, %s) RETURNING id",
-                [day, now, now, now, now],
-            ).fetchone()
+            while day in taken:
+                day -= datetime.timedelta(days=1)
+            briefing_id = _briefing_insert(conn, day)
             picks = rng.sample(range(3, top), per_day * 2)
             rows = conn.execute(
                 "SELECT id FROM articles_article WHERE status = 'published' AND id = ANY(%s) "
@@ -253,34 +222,42 @@ def briefings_add(*, count: int, per_day: int = 8) -> None:
                 [picks, per_day],
             ).fetchall()
             for position, (article_id,) in enumerate(rows):
-                section = "World" if position == 0 else ""
                 conn.execute(
                     "INSERT INTO briefing_briefingentry (briefing_id, article_id, section, "
                     "position) VALUES (%s, %s, %s, %s)",
-                    [briefing_id, article_id, section, position],
+                    [briefing_id, article_id, "World" if position == 0 else "", position],
                 )
-            added += 1
         conn.commit()
+
+
+def _briefing_insert(conn: psycopg.Connection, day: datetime.date) -> int:
+    now = datetime.datetime.now(datetime.UTC)
+    (briefing_id,) = conn.execute(
+        "INSERT INTO briefing_briefing (date, title, intro, status, publish_at, "
+        "published_at, email_subscribers, version, created_at, updated_at) "
+        "VALUES (%s, 'Daily Briefing', '<p>The day in the press.</p>', 'published', "
+        "%s, %s, false, 1, %s, %s) RETURNING id",
+        [day, now, now, now, now],
+    ).fetchone()
+    return briefing_id
 
 
 # --- The running stack --------------------------------------------------------------------------
 
 
-class Stack:
+class Stack(contextlib.ExitStack):
     """SMTP sink, gunicorn and one db_worker on the bench database; everything stopped on exit."""
 
     def __init__(self, *, env_extra: dict[str, str] | None = None, smtp_delay: float = 0.0):
-        self.port = free_port()
-        self.smtp_port = free_port()
+        super().__init__()
+        self.port = common.free_port()
+        self.smtp_port = common.free_port()
         self.sink_log = VAR / f"sink-{os.getpid()}.log"
         self.smtp_delay = smtp_delay
         self.env = base_env(
-            smtp_port=self.smtp_port,
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-            SITE_URL=f"http://127.0.0.1:{self.port}",
-            **(env_extra or {}),
+            smtp_port=self.smtp_port, SITE_URL=f"http://127.0.0.1:{self.port}", **(env_extra or {})
         )
-        self.sink = self.gunicorn = None
+        self.gunicorn: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
     @property
@@ -288,51 +265,36 @@ class Stack:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self):
-        VAR.mkdir(parents=True, exist_ok=True)
-        self.sink_log.unlink(missing_ok=True)
-        for name in ("smtp-sink", "gunicorn", "db_worker"):  # each run's logs on their own
-            (VAR / f"{name}.log").unlink(missing_ok=True)
+        super().__enter__()
         try:
-            self.sink = spawn(
-                "smtp-sink",
-                [
-                    PYTHON,
-                    str(ROOT / "bench" / "load" / "smtp_sink.py"),
-                    "--port",
-                    str(self.smtp_port),
-                    "--log",
-                    str(self.sink_log),
-                    "--delay",
-                    str(self.smtp_delay),
-                ],
-                self.env,
-            )
-            wait_until(lambda: _listening(self.smtp_port), 20, "the SMTP sink")
-            manage("collectstatic", "--noinput", "--verbosity", "0", env=self.env, timeout=300)
-            self.gunicorn = spawn(
-                "gunicorn",
-                [
-                    str(ROOT / ".venv" / "bin" / "gunicorn"),
-                    "-c",
-                    "gunicorn.conf.py",
-                    "--no-control-socket",
-                    "config.wsgi:application",
-                ],
-                self.env,
-            )
-            wait_until(lambda: _listening(self.port), 60, "gunicorn")
-            self.worker_start()
+            self._start()
         except BaseException:
-            self.__exit__()
+            self.close()
             raise
         return self
+
+    def _start(self) -> None:
+        VAR.mkdir(parents=True, exist_ok=True)
+        for name in ("smtp-sink", "gunicorn", "db_worker"):  # each run's logs on their own
+            (VAR / f"{name}.log").unlink(missing_ok=True)
+        self.sink_log.unlink(missing_ok=True)
+        self.callback(self.sink_log.unlink, missing_ok=True)
+        sink = common.smtp_sink(self.smtp_port, recipients=self.sink_log, delay=self.smtp_delay,
+                                log=VAR / "smtp-sink.log")  # fmt: skip
+        self.enter_context(sink)
+        manage("collectstatic", "--noinput", "--verbosity", "0", env=self.env, timeout=300)
+        server = common.gunicorn(self.port, env=self.env, config="gunicorn.conf.py", cwd=APP_DIR,
+                                 log=VAR / "gunicorn.log")  # fmt: skip
+        self.gunicorn = self.enter_context(server)
+        self.worker_start()
 
     def worker_start(self) -> subprocess.Popen:
         """deploy/worker.sh, as production runs it: db_worker, started again if it exits."""
         argv = ["sh", "deploy/worker.sh", "--no-startup-delay", "--no-reload", "--interval", "0.5"]
         env = {**self.env, "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
                "WORKER_RESTART_DELAY": "1"}  # fmt: skip
-        worker = spawn("db_worker", argv, env)
+        worker = common.spawn(argv, env=env, cwd=APP_DIR, log=VAR / "db_worker.log")
+        self.callback(common.stop, worker)  # stopped first: the last one started
         self.workers.append(worker)
         return worker
 
@@ -347,13 +309,6 @@ class Stack:
             ]
         return pids
 
-    def __exit__(self, *exc_info):
-        for worker in self.workers:
-            stop(worker)
-        stop(self.gunicorn, timeout=40)
-        stop(self.sink)
-        self.sink_log.unlink(missing_ok=True)
-
     def sink_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         if self.sink_log.exists():
@@ -366,6 +321,9 @@ class Stack:
             return 0
         with open(self.sink_log, "rb") as handle:
             return sum(1 for _ in handle)
+
+
+# --- CPU used by the stack ----------------------------------------------------------------------
 
 
 def _proc_times(pid: int) -> tuple[int, list[int]]:
@@ -400,15 +358,3 @@ def cpu_snapshot(gunicorn_pid: int) -> dict[str, float]:
 
 def cpu_used(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
     return {kind: after[kind] - before[kind] for kind in after}
-
-
-def _listening(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def require_tools() -> None:
-    missing = [t for t in ("pg_createcluster", "pg_ctlcluster") if not shutil.which(t)]
-    if missing:
-        sys.exit(f"needs PostgreSQL's cluster tools (postgresql-common): {', '.join(missing)}")

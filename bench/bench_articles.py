@@ -14,29 +14,19 @@ import logging
 import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
+import common
+
 DATABASE = "briefing_articles_bench"  # the generated archive; others may read it, never write
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def configure(database: str):
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    os.environ.setdefault("SECRET_KEY", "bench-only-key")
-    os.environ.update(DEBUG="false", HTTPS="false", ALLOWED_HOSTS="testserver", LOG_LEVEL="ERROR")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
-            c.execute(f'CREATE DATABASE "{database}"')
-    import django
-
-    django.setup()
+    common.database_create(database)
+    env = {"DATABASE_URL": common.database_url(database), "DEBUG": "false", "HTTPS": "false",
+           "ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "ERROR"}  # fmt: skip
+    common.django_setup(env, defaults={"SECRET_KEY": "bench-only-key"})
     logging.disable(logging.WARNING)  # a 404 is counted below, not logged
 
 

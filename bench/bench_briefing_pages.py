@@ -15,23 +15,18 @@ reloaded with the demo fixtures. Uses `wrk` when installed, else a small Python 
 """
 
 import argparse
+import contextlib
 import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlparse
+from collections.abc import Iterator
 
-import psycopg
+import common
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/briefing_bench"
 # Two trivial views: /healthz is answered by the first middleware; /robots.txt is a tiny template
 # view behind the whole middleware chain that every page pays for.
@@ -44,108 +39,37 @@ URLS = [
 
 
 def base_env(database_url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-only-secret-key",
-        "DEBUG": "false",
-        "HTTPS": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
-        "STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-    }
+    return common.production_env(
+        DATABASE_URL=database_url,
+        ALLOWED_HOSTS="127.0.0.1",
+        STATIC_ROOT=str(common.ROOT / "var" / "bench-static"),
+    )
 
 
 def prepare_database(database_url: str) -> None:
-    url = urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin_url = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-    env = base_env(database_url)
-    manage = [PYTHON, str(ROOT / "manage.py")]
+    """Create the database (on its own server) if missing; migrate it, load the demo data."""
+    server, name = database_url.rsplit("/", 1)
+    common.database_create(name, server)
     for command in (
         ["migrate", "--noinput", "-v0"],
         ["flush", "--noinput", "-v0"],
         ["loaddata", "demo", "demo_briefings", "-v0"],
         ["collectstatic", "--noinput", "-v0"],
     ):
-        subprocess.run([*manage, *command], env=env, cwd=ROOT, check=True)
+        common.manage(*command, env=base_env(database_url))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn on loopback with its own empty config file; always stopped."""
-
-    def __init__(self, database_url: str, cache_seconds: int, workers: int, redis_url: str):
-        self.port = free_port()
-        descriptor, self.config = tempfile.mkstemp(suffix=".py")  # no ./gunicorn.conf.py
-        os.close(descriptor)
-        env = base_env(database_url) | {
-            "BRIEFING_CACHE_SECONDS": str(cache_seconds),
-            "REDIS_URL": redis_url,
-        }
-        self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "config.wsgi:application", "-c", self.config,
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-             "--no-control-socket", "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-
-    def __enter__(self):
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if get(self.port, "/healthz") == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.unlink(self.config)
-
-
-class Redis:
-    """A private redis-server on loopback (no persistence), or nothing when not installed."""
-
-    def __enter__(self):
-        self.process = None
-        if not shutil.which("redis-server"):
-            return None
-        port = free_port()
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return f"redis://127.0.0.1:{port}/0"
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def __exit__(self, *exc):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+@contextlib.contextmanager
+def server(database_url: str, cache_seconds: int, workers: int, redis_url: str) -> Iterator[int]:
+    """gunicorn on loopback without ./gunicorn.conf.py; yields its port, always stopped."""
+    port = common.free_port()
+    env = base_env(database_url) | {
+        "BRIEFING_CACHE_SECONDS": str(cache_seconds),
+        "REDIS_URL": redis_url,
+    }
+    args = ["--workers", str(workers), "--log-level", "warning"]
+    with common.gunicorn(port, env=env, args=args):
+        yield port
 
 
 def get(port: int, path: str, connection=None) -> int:
@@ -207,12 +131,12 @@ def main() -> None:
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     measure = rate_wrk if shutil.which("wrk") else rate_python
-    print(f"preparing {urlparse(database_url).path.lstrip('/')} with the demo data ...")
+    print(f"preparing {database_url.rsplit('/', 1)[1]} with the demo data ...")
     prepare_database(database_url)
     client = "wrk" if measure is rate_wrk else "python"
     print(f"client: {client}, {args.connections} connections, {args.seconds:g} s per URL, "
           f"gunicorn {args.workers} sync workers")  # fmt: skip
-    with Redis() as redis_url:
+    with common.redis_server() as redis_url:
         configurations = [
             ("cache on, Redis", 600, redis_url),
             ("cache on, local memory (generation read from PostgreSQL)", 600, ""),
@@ -222,11 +146,11 @@ def main() -> None:
             if cache_url is None:
                 print("\n(redis-server not installed: no Redis run)")
                 continue
-            with Server(database_url, cache_seconds, args.workers, cache_url) as server:
+            with server(database_url, cache_seconds, args.workers, cache_url) as port:
                 for _, path in URLS:  # warm up: connections, the cache, the templates
                     for _ in range(20):
-                        get(server.port, path)
-                rates = interleaved(measure, server.port, args.seconds, args.connections)
+                        get(port, path)
+                rates = interleaved(measure, port, args.seconds, args.connections)
             healthz, robots = rates[URLS[0][0]], rates[URLS[1][0]]
             print(f"\n{label}:")
             for name, value in rates.items():

@@ -10,27 +10,17 @@ Uses (and empties) the database DATABASE_URL names; needs PostgreSQL. Prints:
   2. emails/second for the same number of pre-rendered messages sent straight through smtplib
      over one connection, in the same run; and the ratio of the two (goal: >= 50 %);
   3. the worker's peak RSS at --count and at --large (100,000) subscribers (goal: flat).
-The sink is aiosmtpd's Sink handler in its own process. Every phase has a time limit.
+The sink is bench/load/smtp_sink.py (aiosmtpd) in its own process. Every phase has a time limit.
 """
 
 import argparse
-import os
 import smtplib
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "true")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
+import common
 
-import django  # noqa: E402
-
-django.setup()
+common.django_setup(defaults={"DEBUG": "true", "LOG_LEVEL": "WARNING"})
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -47,28 +37,6 @@ WORKER = (
     "call_command('send_pending_deliveries', '--max-seconds', sys.argv[1]);"
     "print('MAXRSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_sink(port: int) -> subprocess.Popen:
-    sink = subprocess.Popen(
-        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
-        + ["-c", "aiosmtpd.handlers.Sink"],
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return sink
-        except OSError:
-            time.sleep(0.1)
-    sink.kill()
-    raise SystemExit("the SMTP sink did not start")
 
 
 def reset_list(count: int) -> Briefing:
@@ -101,16 +69,12 @@ def bench_briefing() -> Briefing:
 
 
 def run_worker(port: int, max_seconds: float) -> tuple[float, int]:
-    env = {
-        **os.environ,
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}?timeout=30",
-        "DEBUG": "false",  # as in production (DEBUG keeps every query in memory)
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-not-a-secret",
-    }
+    # DEBUG off as in production (DEBUG keeps every query in memory).
+    env = common.production_env(EMAIL_URL=f"smtp://127.0.0.1:{port}?timeout=30")
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, str(max_seconds)],
-        cwd=ROOT,
+        [common.PYTHON, "-c", WORKER, str(max_seconds)],
+        cwd=common.ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -153,13 +117,9 @@ def main():
     if connection.vendor != "postgresql":
         raise SystemExit("bench_email needs PostgreSQL: set DATABASE_URL to a scratch database.")
     call_command("migrate", verbosity=0)
-    port = free_port()
-    sink = start_sink(port)
-    try:
+    port = common.free_port()
+    with common.smtp_sink(port):
         report(port, args)
-    finally:
-        sink.terminate()
-        sink.wait()
 
 
 def report(port: int, args) -> None:

@@ -14,16 +14,12 @@ small is reported and skipped.
 """
 
 import argparse
-import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-import psycopg
+import common
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = "postgresql://postgres@127.0.0.1:5432"
+PAIRS = common.ROOT / "stories" / "evaluation" / "pairs.json"
 # The reader search vector is left out: same-story detection does not read it.
 COLUMNS = {
     "articles_source": "id, name, slug, home_page",
@@ -39,47 +35,23 @@ class TooSmall(RuntimeError):
 
 
 def manage(database: str, *args: str, timeout: float) -> str:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{SERVER}/{database}",
-        "DEBUG": "false",
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-key"),
-        "LOG_LEVEL": "ERROR",
+    env = common.production_env(
+        DATABASE_URL=common.database_url(database),
+        LOG_LEVEL="ERROR",
         # Copying and fingerprinting a million rows outlasts the site's statement timeout;
         # every step is bounded by `timeout` instead.
-        "DB_STATEMENT_TIMEOUT_MS": "0",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
+        DB_STATEMENT_TIMEOUT_MS="0",
     )
-    if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
-
-
-def exists(database: str) -> bool:
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        return bool(
-            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
-        )
+    return common.manage(*args, env=env, timeout=timeout, capture=True)
 
 
 def count(database: str) -> int:
-    with psycopg.connect(f"{SERVER}/{database}") as conn:
-        return conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+    return common.sql("SELECT count(*) FROM articles_article", database=database)[0][0]
 
 
 def copy_rows(source: str, target: str, table: str, query: str) -> None:
     """Stream rows between databases with COPY; the source only sees one read transaction."""
-    with (
-        psycopg.connect(f"{SERVER}/{source}") as src,
-        psycopg.connect(f"{SERVER}/{target}") as dst,
-    ):
+    with common.connect(source) as src, common.connect(target) as dst:
         with (
             src.cursor().copy(f"COPY ({query}) TO STDOUT") as reader,
             dst.cursor().copy(f"COPY {table} ({COLUMNS[table]}) FROM STDIN") as writer,
@@ -93,18 +65,14 @@ def copy_rows(source: str, target: str, table: str, query: str) -> None:
 
 
 def max_id(database: str, table: str) -> int:
-    with psycopg.connect(f"{SERVER}/{database}") as conn:
-        return conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+    return common.sql(f"SELECT coalesce(max(id), 0) FROM {table}", database=database)[0][0]
 
 
 def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str:
     """The bench database of `size` articles, created or topped up from `source` (so it can be
     filled while the generated archive is still growing), every article fingerprinted."""
     database = f"briefing_stories_bench_{size}"
-    if not exists(database):
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            template = f' TEMPLATE "{start_from}"' if start_from else ""
-            conn.execute(f'CREATE DATABASE "{database}"{template}')
+    common.database_create(database, template=start_from)
     manage(database, "migrate", "--verbosity=0", timeout=timeout)
     have = count(database)
     if have < size:
@@ -132,8 +100,7 @@ def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str
     started = time.monotonic()
     manage(database, "cluster_stories", "--fingerprints-only", timeout=timeout)
     print(f"  fingerprinted the new ones in {time.monotonic() - started:.0f} s", flush=True)
-    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
+    common.sql("VACUUM ANALYZE", database=database)
     if count(database) < size:
         raise TooSmall(f"{source} holds only {count(database):,} of {size:,} articles so far")
     return database
@@ -166,7 +133,7 @@ def replicate(database: str, size: int) -> None:
     whole number of days, the same fingerprints), for when generating `size` articles does not
     fit the time at hand. Document frequencies are scaled to match (approximately, for a last
     partial copy)."""
-    with psycopg.connect(f"{SERVER}/{database}", autocommit=True) as conn:
+    with common.connect(database, autocommit=True) as conn:
         base = conn.execute("SELECT max(id) FROM articles_article").fetchone()[0]
         have = count(database)
         started, copies = time.monotonic(), 0
@@ -196,7 +163,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--source", default="briefing_articles_bench")
-    parser.add_argument("--pairs", default=str(ROOT / "stories" / "evaluation" / "pairs.json"))
+    parser.add_argument("--pairs", default=str(PAIRS))
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds per step")
     parser.add_argument("--start-from", default="", help="a smaller bench database to copy first")

@@ -30,6 +30,7 @@ import uuid
 from collections import Counter
 
 import _stack
+import common
 from load.client import THANKS_TEXT, Catalogue, Results, drive, lost_signups, print_summary
 
 DB_KINDS = {"article", "tag", "source", "author", "search", "archive", "feed", "signup-form"}
@@ -42,31 +43,23 @@ def main() -> int:
     parser.add_argument("--down", type=float, default=4, help="seconds the database is down")
     parser.add_argument("--subscribers", type=int, default=3000)
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument(
-        "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
-    )
-    parser.add_argument("--keep-cluster", action="store_true")
+    _stack.add_options(parser)
     args = parser.parse_args()
     if not 15 <= args.seconds <= 300 or not 1 <= args.down <= 30:
         parser.error("--seconds must be in [15, 300] and --down in [1, 30]")
 
-    _stack.require_tools()
-    _stack.app_dir_use(args.ref)
-    _stack.cluster_start()
-    try:
-        _stack.archive_ensure(articles=args.articles, briefings=300)
-        extra = {
-            "SUBSCRIBE_RATE_PER_CLIENT": "1000000/3600",
-            "DELIVERY_LEASE_SECONDS": "5",
-            "DELIVERY_RETRY_BACKOFF_SECONDS": "1",
-        }
-        with _stack.Stack(env_extra=extra, smtp_delay=0.002) as stack:
-            restart_ok = database_restart(stack, args)
-            send_ok = worker_kill(stack, args)
-        return 0 if restart_ok and send_ok else 1
-    finally:
-        if not args.keep_cluster:
-            _stack.cluster_stop()
+    extra = {
+        "SUBSCRIBE_RATE_PER_CLIENT": "1000000/3600",
+        "DELIVERY_LEASE_SECONDS": "5",
+        "DELIVERY_RETRY_BACKOFF_SECONDS": "1",
+    }
+    with (
+        _stack.archive_cluster(args, briefings=300),
+        _stack.Stack(env_extra=extra, smtp_delay=0.002) as stack,
+    ):
+        restart_ok = database_restart(stack, args)
+        send_ok = worker_kill(stack, args)
+    return 0 if restart_ok and send_ok else 1
 
 
 # --- 1. PostgreSQL restarted while readers and signups run ------------------------------------
@@ -105,12 +98,12 @@ def database_restart(stack, args) -> bool:
     print("\n== 1. PostgreSQL restarted under load ==", flush=True)
     catalogue = Catalogue.load()
     # Cold gunicorn workers take seconds over their first requests: warm them up, uncounted.
-    _stack.log("warm-up: 8 s at 8 users (not counted)")
+    common.log("warm-up: 8 s at 8 users (not counted)")
     asyncio.run(drive(base_url=stack.base_url, catalogue=catalogue, users=8, seconds=8,
                       signup_share=0, run_id="warmup"))  # fmt: skip
     results = Results()
     marks = asyncio.run(restart_during_load(stack, args, catalogue, results))
-    _stack.log(
+    common.log(
         f"cluster stop issued at {marks['stop']:.1f} s, down at {marks['stopped']:.1f} s, "
         f"up again at {marks['started']:.1f} s"
     )
@@ -139,9 +132,9 @@ def database_restart(stack, args) -> bool:
         )
     alive = stack.gunicorn.poll() is None
     # deploy/worker.sh starts db_worker again when it exits (it does when the database goes).
-    _stack.wait_until(stack.worker_children, 30, "a db_worker under deploy/worker.sh")
+    common.wait_until(stack.worker_children, 30, "a db_worker under deploy/worker.sh")
     worker_alive = stack.workers[-1].poll() is None
-    restarts = (_stack.VAR / "db_worker.log").read_text().count("db_worker exited with status")
+    restarts = (common.VAR / "db_worker.log").read_text().count("db_worker exited with status")
     print(
         f"gunicorn master alive (never restarted): {alive}; deploy/worker.sh alive: "
         f"{worker_alive}, db_worker restarted by it {restarts} time(s), running again: "
@@ -166,15 +159,6 @@ def database_restart(stack, args) -> bool:
 
 
 # --- 2. A worker killed with SIGKILL during a send ---------------------------------------------
-
-
-def django_setup(env: dict[str, str]) -> None:
-    os.environ.update({k: v for k, v in env.items() if k != "DJANGO_SETTINGS_MODULE"})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(_stack.APP_DIR))
-    import django
-
-    django.setup()
 
 
 def send_prepare(count: int):
@@ -209,32 +193,32 @@ def send_prepare(count: int):
 
 def worker_kill(stack, args) -> bool:
     print("\n== 2. db_worker killed with SIGKILL during a send ==", flush=True)
-    django_setup(stack.env)
+    common.django_setup(stack.env, app_dir=_stack.APP_DIR)
     from subscribers.models import Delivery
 
     briefing = send_prepare(args.subscribers)
     deliveries = Delivery.objects.filter(send__briefing=briefing)
     expected = {e.lower() for e in deliveries.values_list("subscriber__email", flat=True)}
-    _stack.log(f"send of {briefing.date} queued for {len(expected)} subscribers")
+    common.log(f"send of {briefing.date} queued for {len(expected)} subscribers")
 
     def delivered() -> int:
         return sum(1 for email in stack.sink_counts() if email in expected)
 
-    _stack.wait_until(lambda: delivered() >= len(expected) // 3, 180, "a third of the send")
+    common.wait_until(lambda: delivered() >= len(expected) // 3, 180, "a third of the send")
     (victim,) = stack.worker_children()
     os.kill(victim, signal.SIGKILL)  # the python process, as the OOM killer would
     before = delivered()
     states = Counter(deliveries.values_list("status", flat=True))
-    _stack.log(
+    common.log(
         f"killed db_worker (pid {victim}) with SIGKILL after {before} emails; "
         f"deliveries: {dict(states)}"
     )
-    _stack.wait_until(lambda: stack.worker_children() not in ([], [victim]), 30, "a new worker")
-    _stack.log(f"deploy/worker.sh started a new db_worker: pid {stack.worker_children()}")
+    common.wait_until(lambda: stack.worker_children() not in ([], [victim]), 30, "a new worker")
+    common.log(f"deploy/worker.sh started a new db_worker: pid {stack.worker_children()}")
     started = time.monotonic()
     sweep = subprocess.run(
         [
-            _stack.PYTHON,
+            common.PYTHON,
             "manage.py",
             "send_pending_deliveries",
             "--until-complete",
@@ -247,7 +231,7 @@ def worker_kill(stack, args) -> bool:
         text=True,
         timeout=240,
     )
-    _stack.log(
+    common.log(
         f"sweep `send_pending_deliveries --until-complete` finished in "
         f"{time.monotonic() - started:.1f} s: {sweep.stdout.strip()}"
     )

@@ -24,6 +24,7 @@ import time
 import uuid
 
 import _stack
+import common
 from load.client import Catalogue, drive, lost_signups, print_summary
 
 RATE_FOR_THE_RUN = "1000000/3600"
@@ -39,29 +40,21 @@ def main() -> int:
     parser.add_argument("--signup-share", type=float, default=0.05)
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY)")
     parser.add_argument("--threads", type=int, help="gunicorn threads (GUNICORN_THREADS)")
-    parser.add_argument(
-        "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
-    )
-    parser.add_argument("--keep-cluster", action="store_true", help="leave 5433 running")
+    _stack.add_options(parser)
     args = parser.parse_args()
     if not 0 < args.seconds <= 600 or not 0 < args.users <= 512:
         parser.error("--seconds must be in (0, 600] and --users in (0, 512]")
 
-    _stack.require_tools()
-    _stack.app_dir_use(args.ref)
-    _stack.cluster_start()
-    try:
-        _stack.archive_ensure(articles=args.articles, briefings=args.briefings)
-        extra = {"SUBSCRIBE_RATE_PER_CLIENT": RATE_FOR_THE_RUN}
-        if args.workers:
-            extra["WEB_CONCURRENCY"] = str(args.workers)
-        if args.threads:
-            extra["GUNICORN_THREADS"] = str(args.threads)
-        with _stack.Stack(env_extra=extra) as stack:
-            return run(stack, args)
-    finally:
-        if not args.keep_cluster:
-            _stack.cluster_stop()
+    extra = {"SUBSCRIBE_RATE_PER_CLIENT": RATE_FOR_THE_RUN}
+    if args.workers:
+        extra["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        extra["GUNICORN_THREADS"] = str(args.threads)
+    with (
+        _stack.archive_cluster(args, briefings=args.briefings),
+        _stack.Stack(env_extra=extra) as stack,
+    ):
+        return run(stack, args)
 
 
 def run(stack: _stack.Stack, args) -> int:
@@ -69,12 +62,12 @@ def run(stack: _stack.Stack, args) -> int:
     (articles,) = _stack.sql("SELECT count(*) FROM articles_article")[0]
     (days,) = _stack.sql("SELECT count(*) FROM briefing_briefing WHERE status='published'")[0]
     run_id = uuid.uuid4().hex[:8]
-    _stack.log(
+    common.log(
         f"archive: {articles} articles, {days} published briefings; gunicorn on "
         f"{stack.base_url}; SUBSCRIBE_RATE_PER_CLIENT={RATE_FOR_THE_RUN} for this run"
     )
     if args.warmup:
-        _stack.log(f"warm-up: {args.warmup:.0f} s at 8 users (not counted)")
+        common.log(f"warm-up: {args.warmup:.0f} s at 8 users (not counted)")
         asyncio.run(
             drive(
                 base_url=stack.base_url,
@@ -85,7 +78,7 @@ def run(stack: _stack.Stack, args) -> int:
                 run_id=run_id,
             )
         )
-    _stack.log(
+    common.log(
         f"load: {args.users} users for {args.seconds:.0f} s, "
         f"{args.signup_share:.0%} of actions are signups"
     )
