@@ -130,7 +130,9 @@ def _search_simple(queryset: QuerySet, text: str) -> QuerySet:
 
 def headlines(articles, text: str) -> dict[int, SafeString]:
     """Snippets of each article's text around the matches, matches in <mark>, all else
-    escaped: one query for a page of results."""
+    escaped: one query for a page of results. The snippet is shown text, not the searched
+    document: the pull quote and the excerpt (the title stands above it), tags stripped but
+    character entities kept until the snippet is unescaped."""
     articles = list(articles)
     if not articles:
         return {}

@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from articles.forms import SearchForm, source_choices
 from articles.models import Article, Author, Source
+from articles.page_sections import article_page_sections
 from articles.pagination import BoundedPaginator
 from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
@@ -38,10 +39,10 @@ class ArticleDetailView(DetailView):
         return Article.objects.published().with_related()
 
     def get_context_data(self, **kwargs):
-        # The page also lists the briefings the article was in and the story's other coverage:
-        # the briefing and stories apps' template tags add those (templates compose the apps).
         return super().get_context_data(
-            json_ld=article_json_ld(self.object, self.request), **kwargs
+            json_ld=article_json_ld(self.object, self.request),
+            sections=article_page_sections(),  # what the apps above add (page_sections.py)
+            **kwargs,
         )
 
 

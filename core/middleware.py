@@ -57,14 +57,11 @@ class DatabaseUnavailableMiddleware:
 class DeferredUpdatesMiddleware:
     """Each request is one batch of derived updates (core/deferred.py): an article saved with
     three authors and three tags refreshes its search data once, after the view's transaction
-    has committed. A request that failed (5xx) was rolled back: its batch is dropped."""
+    has committed."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with deferred.batch() as batch:
-            response = self.get_response(request)
-            if response.status_code >= 500:
-                batch.discard()
-        return response
+        with deferred.batch():
+            return self.get_response(request)

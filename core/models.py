@@ -11,6 +11,7 @@ class LoadedRelationsMixin:
         for field in self._meta.concrete_fields:
             if field.many_to_one and field.is_cached(self):
                 related = field.get_cached_value(self)
-                if related is not None and related.pk == getattr(self, field.attname):
+                loaded = related is not None and related.pk is not None
+                if loaded and related.pk == getattr(self, field.attname):
                     exclude.add(field.name)
         super().clean_fields(exclude)

@@ -20,6 +20,16 @@ KEYWORDS_PER_ARTICLE = 30
 # its only two articles is not worthless) and a large one by their rarity.
 PRIOR_DOCUMENTS = 1000
 
+# Two refreshes of one article at once would both subtract its old fingerprint and both add
+# the new one. Each first takes a lock per article (until its transaction ends: with several
+# statements in one call, PostgreSQL runs them as one transaction, each with a fresh snapshot),
+# so the second reads what the first wrote. Sent in the same round trip as the refresh.
+_LOCK_SQL = """
+SELECT pg_advisory_xact_lock(%(lock)s, key)
+FROM (SELECT DISTINCT (unnest(%(ids)s::bigint[]) %% 2147483647)::int AS key ORDER BY 1) AS k;
+"""
+LOCK_NAMESPACE = 0x5F1D  # the first key of the advisory locks above
+
 _FORGET_SQL = """
 WITH gone AS (
     DELETE FROM stories_keyword WHERE article_id = ANY(%(ids)s)
@@ -54,8 +64,8 @@ WITH ids AS (
         UNION ALL SELECT u.lexeme, 1 FROM new, unnest(new.vector) AS u
         UNION ALL SELECT '', 1 FROM new
     ) AS changes GROUP BY term HAVING sum(n) <> 0
-), counted AS (
-    INSERT INTO stories_termstat AS t (term, df) SELECT term, n FROM delta
+), counted AS (  -- in term order, so refreshes sharing terms take their locks alike
+    INSERT INTO stories_termstat AS t (term, df) SELECT term, n FROM delta ORDER BY term
     ON CONFLICT (term) DO UPDATE SET df = t.df + excluded.df
 ), total AS (
     SELECT greatest(
@@ -100,14 +110,15 @@ def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
         return
     params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
     with connection.cursor() as cursor:
-        cursor.execute(_REFRESH_SQL, params)
+        cursor.execute(_LOCK_SQL + _REFRESH_SQL, {**params, "lock": LOCK_NAMESPACE})
 
 
 def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
     """Drop these articles' fingerprints (they are being deleted) and their document counts."""
     if article_ids and is_postgresql():
+        params = {"ids": list(article_ids), "lock": LOCK_NAMESPACE}
         with connection.cursor() as cursor:
-            cursor.execute(_FORGET_SQL, {"ids": list(article_ids)})
+            cursor.execute(_LOCK_SQL + _FORGET_SQL, params)
 
 
 def inverse_document_frequency(total: int, df: int) -> float:

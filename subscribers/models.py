@@ -205,6 +205,11 @@ class Delivery(models.Model):
         ]
         indexes = [
             models.Index(fields=["send", "status", "next_attempt_at"], name="delivery_claimable"),
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=models.Q(kind="confirmation"),
+                name="delivery_confirmation_due",
+            ),
         ]
 
     def __str__(self):

@@ -207,6 +207,24 @@ def test_signing_up_while_the_mail_server_is_down_is_confirmed_once_it_is_back(
     assert "Subscription confirmed" in client.get(link.group(1)).text
 
 
+def test_asking_twice_while_the_server_is_down_sends_one_confirmation_when_it_is_back(
+    smtp, settings, free_port, signup, run_tasks
+):
+    settings.DELIVERY_RETRY_BACKOFF_SECONDS = 60
+    live_port, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()
+    signup("ann@example.org")
+    signup("ann@example.org")  # "I never got it": the reader asks again
+    settings.EMAIL_PORT = live_port
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    DBTaskResult.objects.update(run_after=timezone.now())
+    run_tasks()
+    sweep()
+    assert smtp.counts() == {"ann@example.org": 1}
+    statuses = Delivery.objects.order_by("pk").values_list("status", "last_error")
+    assert [status for status, _ in statuses] == [Delivery.Status.SKIPPED, Delivery.Status.SENT]
+    assert statuses[0][1] == "superseded"
+
+
 def test_a_greylisted_confirmation_is_sent_again_and_arrives_once(smtp, signup):
     smtp.rcpt_replies_once["bob@example.org"] = "450 4.2.0 Greylisted, try again later"
     signup("bob@example.org")
