@@ -301,7 +301,7 @@ def confirmation_compose(delivery: Delivery) -> EmailMessage:
 
 def confirmations_deliver(*, delivery_ids=None, deadline: float | None = None) -> None:
     """Send the due confirmation requests (only these, given their ids)."""
-    deliveries = Delivery.objects.filter(kind=Delivery.Kind.CONFIRMATION)
+    deliveries = Delivery.objects.confirmations()
     if delivery_ids is not None:
         deliveries = deliveries.filter(pk__in=delivery_ids)
     deliveries_send(deliveries=deliveries, compose=confirmation_compose, deadline=deadline)

@@ -127,6 +127,9 @@ class DeliveryQuerySet(models.QuerySet):
     def unfinished(self):
         return self.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
 
+    def confirmations(self):
+        return self.filter(kind=Delivery.Kind.CONFIRMATION)
+
     def next_due(self):
         """When the next of these becomes claimable (None when nothing is left to do)."""
         unfinished = self.unfinished()

@@ -62,9 +62,9 @@ def subscriber_signup(*, email: str, name: str = "") -> None:
         subscriber.confirmation_sent_at = now
         subscriber.save(update_fields=["name", "confirmation_sent_at", "updated_at"])
         # A request still waiting to go out (the mail server is down) gives way to this one.
-        subscriber.deliveries.filter(
-            kind=Delivery.Kind.CONFIRMATION, status=Delivery.Status.PENDING
-        ).update(status=Delivery.Status.SKIPPED, last_error="superseded", updated_at=now)
+        subscriber.deliveries.confirmations().filter(status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SKIPPED, last_error="superseded", updated_at=now
+        )
         delivery = Delivery.objects.create(
             kind=Delivery.Kind.CONFIRMATION, subscriber=subscriber, next_attempt_at=now
         )
