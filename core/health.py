@@ -13,17 +13,18 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
+from core.queue import tasks_waiting
+
 
 def worker_stalled() -> str:
     """The reason the worker looks stalled, or "" when it keeps up."""
     stall = settings.WORKER_STALL_SECONDS
     since = timezone.now() - timedelta(seconds=stall)
-    waiting = DBTaskResult.objects.ready().filter(run_after__lte=since)
-    if not waiting.exists():  # the cheap, usual answer (a partial index on ready tasks)
-        return ""
+    if not tasks_waiting().filter(waiting_since__lte=since).exists():
+        return ""  # the usual answer, cheap: a partial index holds the ready tasks
     if DBTaskResult.objects.filter(started_at__gte=since).exists():
         return ""
-    count = DBTaskResult.objects.ready().count()
+    count = tasks_waiting().count()
     return f"worker stalled: {count} tasks waiting, none taken for {stall} s"
 
 

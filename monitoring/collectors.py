@@ -4,12 +4,13 @@ bounded by an index or by a handful of recent sends, so a scrape stays cheap."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from core.queue import tasks_waiting
 from core.signals import metrics_collect
 from subscribers.models import BriefingSend, Delivery, Subscriber
 
@@ -85,8 +86,11 @@ class ProductCollector(Collector):
         )
 
     def tasks(self, now):
-        ready = DBTaskResult.objects.ready().order_by()
-        queue = ready.values_list("queue_name").annotate(n=Count("pk"), oldest=Min("run_after"))
+        queue = (
+            tasks_waiting()
+            .values_list("queue_name")
+            .annotate(n=Count("pk"), oldest=Min("waiting_since"))
+        )
         depth = GaugeMetricFamily(
             "briefing_task_queue_depth", "Tasks due and waiting for a worker.", labels=["queue"]
         )
@@ -100,9 +104,10 @@ class ProductCollector(Collector):
             oldest.add_metric([name], age_seconds(now, first))
         yield depth
         yield oldest
-        running = DBTaskResult.objects.running().aggregate(n=Count("pk"), last=Max("started_at"))
         yield GaugeMetricFamily(
-            "briefing_tasks_running", "Tasks a worker has taken and not finished.", running["n"]
+            "briefing_tasks_running",
+            "Tasks a worker has taken and not finished.",
+            DBTaskResult.objects.running().count(),
         )
 
     def subscribers(self, now):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from subscribers.models import Delivery, Subscriber
 from subscribers.services import briefing_send_create
+from tests.core.test_health_worker import enqueued
 from tests.factories import SubscriberFactory
 from tests.monitoring.conftest import total
 
@@ -71,3 +72,12 @@ def test_product_gauges_come_from_the_database(scrape, published_briefing):
     assert total(samples, "briefing_subscriber_events_last_24h", event="signup") == 5
     assert total(samples, "briefing_delivery_oldest_pending_age_seconds") >= 0
     assert total(samples, "briefing_send_rate_per_second") == pytest.approx(1 / 60)
+
+
+def test_queue_depth_and_the_oldest_waiting_task_are_reported(scrape):
+    enqueued(minutes_ago=6)
+    enqueued(minutes_ago=0)
+    samples = scrape()
+    assert total(samples, "briefing_task_queue_depth", queue="default") == 2
+    assert 360 <= total(samples, "briefing_task_oldest_waiting_age_seconds") < 420
+    assert total(samples, "briefing_tasks_running") == 0
