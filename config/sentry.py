@@ -44,7 +44,7 @@ def sentry_init(dsn: str, *, environment: str, release: str):
         environment=environment,
         release=release or None,
         integrations=[DjangoIntegration(), LoggingIntegration(event_level="ERROR")],
-        send_default_pii=False,
+        # send_default_pii is off by default (no user, no cookies, no client address).
         event_scrubber=EventScrubber(denylist=FILTERED),
         before_send=before_send,
         before_send_transaction=before_send,

@@ -6,12 +6,15 @@ import os
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import admin
 from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import render
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from monitoring.collectors import ProductCollector
+from monitoring.dashboard import dashboard_sections
 
 
 def scrape_allowed(request) -> bool:
@@ -62,3 +65,13 @@ def metrics_view(request):
     response = HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def dashboard(request):
+    """The desk's dashboard (wrapped by admin.site.admin_view in config/urls.py: staff only)."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "Dashboard",
+        "sections": dashboard_sections(),
+    }
+    return render(request, "monitoring/dashboard.html", context)
