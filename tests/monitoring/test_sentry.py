@@ -14,6 +14,9 @@ from django.db import IntegrityError
 
 from config.sentry import scrub, sentry_init
 from subscribers import services
+from subscribers.tasks import briefing_send_deliver
+from tests.monitoring.test_metrics_processes import environment, start, stop
+from tests.subscribers.test_workers import wait_for
 
 ADDRESS = re.compile(r"[\w.+-]+(@|%40)[\w-]+\.(org|com|net)", re.IGNORECASE)
 
@@ -122,3 +125,24 @@ def test_an_error_in_the_signup_view_is_reported_without_the_readers_address(
 def test_a_subscribers_link_token_is_redacted_from_any_reported_url():
     event = {"request": {"url": "https://b.example/subscription/AbC-123_xyz/unsubscribe/"}}
     assert scrub(event)["request"]["url"] == "https://b.example/subscription/[token]/unsubscribe/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_task_in_a_db_worker_is_reported_with_the_task_it_came_from(
+    sentry_server, tmp_path
+):
+    result = briefing_send_deliver.enqueue(send_id=987654)  # a send that does not exist
+    env = environment(tmp_path / "metrics", smtp_port=1) | {
+        "SENTRY_DSN": f"http://publickey@127.0.0.1:{sentry_server.server_port}/1",
+    }
+    argv = ["sh", "deploy/worker.sh", "--no-startup-delay", "--no-reload", "--interval", "0.1"]
+    worker = start(argv, env, tmp_path / "worker.log")
+    try:
+        wait_for(lambda: events(sentry_server.envelopes), timeout=60)
+    finally:
+        stop(worker)
+    event = events(sentry_server.envelopes)[0]
+    assert event["tags"]["task"] == "subscribers.tasks.briefing_send_deliver"
+    assert event["contexts"]["task"]["id"] == str(result.id)
+    assert event["exception"]["values"][-1]["type"] == "BriefingSend.DoesNotExist"
+    assert event["logger"] == "django_tasks"
