@@ -47,7 +47,7 @@ class ProcessFilesCollector:
 
 
 def metric_folders() -> list[Path]:
-    if settings.METRICS_DIR:
+    if settings.METRICS_DIR and Path(settings.METRICS_DIR).is_dir():
         return sorted(p for p in Path(settings.METRICS_DIR).iterdir() if p.is_dir())
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         return [Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])]

@@ -2,7 +2,9 @@
 
 import pytest
 from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
 
+from core.signals import metrics_collect
 from subscribers.models import Delivery, Subscriber
 from subscribers.services import briefing_send_create
 from tests.core.test_health_worker import enqueued
@@ -81,3 +83,19 @@ def test_queue_depth_and_the_oldest_waiting_task_are_reported(scrape):
     assert total(samples, "briefing_task_queue_depth", queue="default") == 2
     assert 360 <= total(samples, "briefing_task_oldest_waiting_age_seconds") < 420
     assert total(samples, "briefing_tasks_running") == 0
+
+
+def test_another_app_adds_its_figures_through_the_metrics_collect_signal(scrape):
+    """How a feeds app or a link checker reports (polls, failures) without a dependency."""
+
+    def feed_figures(sender, **kwargs):
+        polls = GaugeMetricFamily("briefing_feed_polls", "Feed polls.", labels=["result"])
+        polls.add_metric(["failed"], 2)
+        return [polls]
+
+    metrics_collect.connect(feed_figures)
+    try:
+        samples = scrape()
+    finally:
+        metrics_collect.disconnect(feed_figures)
+    assert total(samples, "briefing_feed_polls", result="failed") == 2

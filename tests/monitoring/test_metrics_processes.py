@@ -81,6 +81,9 @@ def test_metrics_count_every_gunicorn_worker_and_every_db_worker(
 ):
     add_subscribers(1000)
     metrics_dir, port = tmp_path / "metrics", free_port()
+    # A file of an earlier run (unreadable, even): gunicorn's master must empty the folder.
+    (metrics_dir / "web").mkdir(parents=True)
+    (metrics_dir / "web" / "counter_4242.db").write_bytes(b"left by the last run")
     env = environment(metrics_dir, smtp_server.port)
     web = start(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
