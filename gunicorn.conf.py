@@ -46,3 +46,26 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
+
+# Prometheus multiprocess mode (README "Monitoring"): each worker keeps its values in a file
+# under METRICS_DIR/web, which /metrics adds up. The folder is emptied when the master starts
+# (files of an earlier run would be counted again), and a dead worker's live gauges are dropped.
+metrics_dir = os.environ.get("METRICS_DIR", "")
+if metrics_dir:
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(metrics_dir, "web"))
+
+
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -17,6 +17,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.db.models import F
 
+from core import metrics
+
 GENERATION_KEY = "briefing:generation"
 
 
@@ -80,7 +82,9 @@ def cached(name: str, compute: Callable[[], Any]) -> Any:
         if current is None:
             current = _first_generation()
     if stored is not None and stored[0] == current:
+        metrics.CACHE_LOOKUPS.labels("briefing", "hit").inc()
         return stored[1]
+    metrics.CACHE_LOOKUPS.labels("briefing", "miss").inc()
     value = compute()
     cache.set(key, (current, value), seconds)
     return value

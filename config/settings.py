@@ -72,9 +72,11 @@ INSTALLED_APPS = [
     "stories",
     "briefing",
     "subscribers",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
+    "monitoring.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -287,3 +289,20 @@ STORIES_AUTO_LINK_THRESHOLD = env_float("STORIES_AUTO_LINK_THRESHOLD", 0.5)
 STORIES_WINDOW_DAYS = env_int("STORIES_WINDOW_DAYS", 30)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Monitoring (monitoring app, README "Monitoring"): /metrics for Prometheus, the worker check
+# of /healthz, error reports to Sentry.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", True)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_DIR = os.environ.get("METRICS_DIR", "")
+WORKER_STALL_SECONDS = env_int("WORKER_STALL_SECONDS", 300)
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.sentry import sentry_init  # noqa: E402
+
+    sentry_init(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+    )

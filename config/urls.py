@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from briefing.sitemaps import sitemaps as briefing_sitemaps
+from monitoring.views import dashboard
 
 sitemaps = {**briefing_sitemaps, **article_sitemaps}
 
@@ -15,6 +16,7 @@ admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = "Compose and publish"
 
 urlpatterns = [
+    path("admin/dashboard/", admin.site.admin_view(dashboard), name="dashboard"),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

@@ -3,4 +3,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 python manage.py migrate --noinput
+# With METRICS_DIR set, gunicorn.conf.py empties METRICS_DIR/web as the master starts and
+# drops a dead worker's live values (Prometheus multiprocess mode, README "Monitoring").
 exec gunicorn config.wsgi:application --config gunicorn.conf.py --no-control-socket "$@"

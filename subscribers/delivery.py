@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from core import metrics
 from core.pipeline import OrderedWriter
 from subscribers.emails import BriefingEmail, confirmation_message
 from subscribers.models import BriefingSend, Delivery, Subscriber
@@ -104,6 +105,8 @@ class Recorder:
         mine = Delivery.objects.filter(pk=delivery.pk, claim=self.claim, status="sending")
         if not mine.update(updated_at=now, lease_expires_at=None, **fields):
             raise ClaimLost("claim taken over by another worker (lease expired)")
+        if "status" in fields:
+            metrics.DELIVERIES_RECORDED.labels(delivery.kind, fields["status"]).inc()
         if time.monotonic() > self.renew_at:
             self.renew_lease()
 

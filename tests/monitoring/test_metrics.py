@@ -1,0 +1,101 @@
+"""/metrics in one process: who may scrape it, and what it counts."""
+
+import pytest
+from django.utils import timezone
+from prometheus_client.core import GaugeMetricFamily
+
+from core.signals import metrics_collect
+from subscribers.models import Delivery, Subscriber
+from subscribers.services import briefing_send_create
+from tests.core.test_health_worker import enqueued
+from tests.factories import SubscriberFactory
+from tests.monitoring.conftest import total
+
+pytestmark = pytest.mark.django_db
+
+
+def test_metrics_answer_loopback_on_any_host_over_plain_http(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/metrics", HTTP_HOST="10.0.0.5:8000")
+    assert response.status_code == 200
+    assert b"# TYPE briefing_http_requests_total counter" in response.content
+
+
+def test_metrics_are_refused_to_other_networks_and_to_requests_through_a_proxy(client):
+    assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    assert client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9").status_code == 403
+
+
+def test_with_a_token_only_its_bearer_may_scrape(client, settings):
+    settings.METRICS_TOKEN = "s3cret-scrape-token"
+    assert client.get("/metrics").status_code == 403
+    wrong = client.get("/metrics", HTTP_AUTHORIZATION="Bearer nope")
+    assert wrong.status_code == 403
+    right = client.get(
+        "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer s3cret-scrape-token"
+    )
+    assert right.status_code == 200
+
+
+def test_requests_are_counted_by_route_name_and_status(client, scrape, demo):
+    before = scrape()
+    client.get("/briefings/2024/09/01/")
+    client.get("/briefings/2024/09/01/")
+    client.get("/no-such-page/")
+    after = scrape()
+
+    def grew(name, **labels):
+        return total(after, name, **labels) - total(before, name, **labels)
+
+    assert grew("briefing_http_requests_total", route="briefing:briefing_day", status="200") == 2
+    assert grew("briefing_http_requests_total", route="unmatched", status="404") == 1
+    assert grew("briefing_http_request_duration_seconds_count", route="briefing:briefing_day") == 2
+    assert grew("briefing_db_queries_total", route="briefing:briefing_day") >= 2
+    assert grew("briefing_db_query_seconds_total", route="briefing:briefing_day") > 0
+    # The second view of the day's page came from the readers' cache.
+    assert grew("briefing_cache_lookups_total", cache="briefing", result="hit") >= 1
+
+
+def test_product_gauges_come_from_the_database(scrape, published_briefing):
+    SubscriberFactory.create_batch(3)
+    SubscriberFactory(status=Subscriber.Status.BOUNCED, bounce_count=3)
+    SubscriberFactory(status=Subscriber.Status.PENDING, confirmed_at=None)
+    send, _ = briefing_send_create(briefing=published_briefing)
+    Delivery.objects.filter(pk=send.deliveries.first().pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now()
+    )
+    samples = scrape()
+    deliveries = "briefing_send_deliveries"
+    assert total(samples, deliveries, send="2024-09-01", status="sent") == 1
+    assert total(samples, deliveries, send="2024-09-01", status="pending") == 2
+    assert total(samples, deliveries, send="2024-09-01", status="failed") == 0
+    assert total(samples, "briefing_subscribers", status="active") == 3
+    assert total(samples, "briefing_subscribers", status="bounced") == 1
+    assert total(samples, "briefing_subscriber_events_last_24h", event="signup") == 5
+    assert total(samples, "briefing_delivery_oldest_pending_age_seconds") >= 0
+    assert total(samples, "briefing_send_rate_per_second") == pytest.approx(1 / 60)
+
+
+def test_queue_depth_and_the_oldest_waiting_task_are_reported(scrape):
+    enqueued(minutes_ago=6)
+    enqueued(minutes_ago=0)
+    samples = scrape()
+    assert total(samples, "briefing_task_queue_depth", queue="default") == 2
+    assert 360 <= total(samples, "briefing_task_oldest_waiting_age_seconds") < 420
+    assert total(samples, "briefing_tasks_running") == 0
+
+
+def test_another_app_adds_its_figures_through_the_metrics_collect_signal(scrape):
+    """How a feeds app or a link checker reports (polls, failures) without a dependency."""
+
+    def feed_figures(sender, **kwargs):
+        polls = GaugeMetricFamily("briefing_feed_polls", "Feed polls.", labels=["result"])
+        polls.add_metric(["failed"], 2)
+        return [polls]
+
+    metrics_collect.connect(feed_figures)
+    try:
+        samples = scrape()
+    finally:
+        metrics_collect.disconnect(feed_figures)
+    assert total(samples, "briefing_feed_polls", result="failed") == 2
