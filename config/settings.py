@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "core",
     "articles",
     "stories",
+    "intake",
     "briefing",
     "subscribers",
 ]
@@ -287,3 +288,11 @@ STORIES_AUTO_LINK_THRESHOLD = env_float("STORIES_AUTO_LINK_THRESHOLD", 0.5)
 STORIES_WINDOW_DAYS = env_int("STORIES_WINDOW_DAYS", 30)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Editors' intake (intake/): importing an article from its address, and the sources' feeds.
+INTAKE_EXCERPT_WORDS = env_int("INTAKE_EXCERPT_WORDS", 120)
+INTAKE_TIMEOUT = env_float("INTAKE_TIMEOUT", 10.0)
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5 * 1024 * 1024)
+INTAKE_USER_AGENT = os.environ.get("INTAKE_USER_AGENT", "")
+# Host names that may resolve to internal addresses (a newsroom's intranet; tests use loopback).
+INTAKE_ALLOWED_HOSTS = env_list("INTAKE_ALLOWED_HOSTS")
