@@ -21,12 +21,21 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # Lines that sit inside article containers but are the site talking, not the article: calls to
 # follow or subscribe, "Related:" teasers, tag lists. Only short lines are dropped.
 BOILERPLATE = re.compile(
-    r"(follow (us|him|her|them|the)\b.*\b(twitter|facebook|instagram)"
+    r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
     r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
     r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+)",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 40
+# A dateline or timestamp standing alone near the top or the bottom ("5:45 AM PST 11/19/2019 by
+# ...", "Updated at 1:23 p.m."): page furniture, not the article.
+STAMP = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(19|20)\d{2}\b.*\b\d{1,2}:\d{2}|"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, (19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+STAMP_MAX_WORDS = 12
+EDGE_LINES = 3
 # Embedded posts (tweets, Instagram) are quoted in the article but sit in wrappers whose class
 # names trafilatura treats as social-media chrome.
 EMBED_XPATH = (
@@ -95,16 +104,24 @@ def _unwrap_embeds(html: str) -> str:
     return lxml.html.tostring(doc, encoding="unicode")
 
 
+def _repeats(normal: str, other: str) -> bool:
+    return bool(other) and (
+        normal == other or (len(normal) > 10 and (normal in other or other in normal))
+    )
+
+
 def _drop_chrome(lines: list[str], title: str) -> list[str]:
-    """Without the headline repeated at the top and short boilerplate lines."""
+    """Without the headline repeated at the top, timestamps at either end and short
+    boilerplate lines. (Not the standfirst: sites often repeat their lede as the description.)"""
     headline = _normal(title)
     kept = []
     for position, line in enumerate(lines):
         normal = _normal(line)
-        repeats_headline = normal == headline or (
-            len(normal) > 10 and (normal in headline or headline in normal)
-        )
-        if headline and position < 3 and len(normal.split()) < 40 and repeats_headline:
+        at_edge = position < EDGE_LINES or position >= len(lines) - EDGE_LINES
+        short = len(normal.split()) < BOILERPLATE_MAX_WORDS
+        if position < EDGE_LINES and short and _repeats(normal, headline):
+            continue
+        if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
             continue
         if BOILERPLATE.search(line) and len(line.split()) < BOILERPLATE_MAX_WORDS:
             continue
@@ -130,7 +147,8 @@ def _body_lines(html: str, url: str, title: str) -> list[str]:
         favor_precision=True,
         deduplicate=False,
     )
-    lines = _drop_chrome([line for line in (text or "").split("\n") if line.strip()], title)
+    lines = [line for line in (text or "").split("\n") if line.strip()]
+    lines = _drop_chrome(lines, title)
     second = _drop_chrome(_readability_lines(html), title)
     ours, theirs = "\n".join(lines), "\n".join(second)
     if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
