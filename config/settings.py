@@ -296,3 +296,6 @@ INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5 * 1024 * 1024)
 INTAKE_USER_AGENT = os.environ.get("INTAKE_USER_AGENT", "")
 # Host names that may resolve to internal addresses (a newsroom's intranet; tests use loopback).
 INTAKE_ALLOWED_HOSTS = env_list("INTAKE_ALLOWED_HOSTS")
+# The excerpt guard warns (never blocks) above these: see README "Excerpt guard".
+INTAKE_EXCERPT_WARN_WORDS = env_int("INTAKE_EXCERPT_WARN_WORDS", 150)
+INTAKE_EXCERPT_WARN_SHARE = env_float("INTAKE_EXCERPT_WARN_SHARE", 0.15)
