@@ -5,6 +5,7 @@ The article admin is extended here as the stories app extends it (a mixin and a 
 so articles/admin.py knows nothing of intake."""
 
 import dataclasses
+import datetime
 import secrets
 from urllib.parse import urlencode
 
@@ -140,7 +141,7 @@ class ArticleImportMixin:
             unsaved = Article(
                 title=intake.title,
                 excerpt=intake.excerpt_html,
-                original_date=intake.date,
+                original_date=datetime.date.fromisoformat(intake.date),
                 original_url=intake.url,
             )
             context["import_same_story"] = panel.same_story_panel(unsaved, opts=self.opts)
