@@ -109,6 +109,7 @@ class ArticleImportMixin:
             return initial
         initial.update(
             title=intake.title,
+            slug=services.free_slug(Article, intake.title)[:255],
             original_url=intake.url,
             excerpt=intake.excerpt_html,
             tags=", ".join(intake.tag_names),

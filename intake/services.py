@@ -197,19 +197,19 @@ def intake_proposals_create(*, intake: Intake) -> Intake:
         source = Source.objects.filter(name__iexact=name).first()
         if source is None:
             home_page = f"https://{intake.domain}/" if intake.domain else ""
-            source = Source(name=name, slug=_free_slug(Source, name), home_page=home_page)
+            source = Source(name=name, slug=free_slug(Source, name), home_page=home_page)
             source.full_clean()
             source.save()
         intake.source_id, intake.source = source.pk, source.name
     for name in intake.proposed_authors:
-        author = Author(name=name, slug=_free_slug(Author, name))
+        author = Author(name=name, slug=free_slug(Author, name))
         author.full_clean()
         author.save()
     intake.author_ids = authors_by_name(intake.authors)
     return intake
 
 
-def _free_slug(model, name: str) -> str:
+def free_slug(model, name: str) -> str:
     base = slugify(name)[:180] or "untitled"
     slug, number = base, 2
     while model.objects.filter(slug=slug).exists():
@@ -243,7 +243,7 @@ def article_import(*, intake: Intake, user=None) -> Article:
     intake = intake_proposals_create(intake=intake)
     article = Article(
         title=intake.title[:300],
-        slug=_free_slug(Article, intake.title)[:255],
+        slug=free_slug(Article, intake.title)[:255],
         source_id=intake.source_id,
         original_date=datetime.date.fromisoformat(intake.date),
         original_url=intake.url,
