@@ -11,15 +11,18 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.admin import ArticleAuthorInline
 from articles.models import Article
-from intake import guard, services
+from intake import guard, inbox, services, tasks
 from intake.fetch import FetchError
-from intake.models import ArticleSnapshot
+from intake.models import ArticleSnapshot, Feed, FeedItem
 from stories import panel
 from stories.admin import ArticleWithSameStoryAdmin
 
@@ -208,3 +211,142 @@ class ArticleSnapshotAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # snapshots are taken by imports only
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    """A source's feeds; a stopped feed says why, and saving it as "Polled" starts it again."""
+
+    list_display = ["__str__", "source", "status", "last_success_at", "problem"]
+    list_filter = ["status", ("source", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["source"]
+    search_fields = ["url", "title", "source__name"]
+    autocomplete_fields = ["source"]
+    readonly_fields = ["title", "last_polled_at", "last_success_at", "failing_since",
+                       "failures", "last_error", "next_poll_at"]  # fmt: skip
+    fields = ["source", "url", "status", "status_reason", *readonly_fields]
+
+    @admin.display(description="problem")
+    def problem(self, feed):
+        return feed.status_reason or feed.last_error or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change and "status" in form.changed_data and obj.status == Feed.Status.ACTIVE:
+            obj.failures, obj.failing_since, obj.status_reason = 0, None, ""
+            obj.next_poll_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(tasks.schedule_next)
+
+
+class InArchiveFilter(admin.SimpleListFilter):
+    title = "in the archive"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Already in the archive"), ("no", "Not yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(in_archive=self.value() == "yes")
+        return queryset
+
+
+@admin.register(FeedItem)
+class InboxAdmin(admin.ModelAdmin):
+    """The editors' inbox: new items of every feed, newest first, the same story together."""
+
+    list_display = ["headline", "source", "published_at", "archived", "actions_column"]
+    list_display_links = None
+    list_filter = [("feed__source", admin.RelatedOnlyFieldListFilter), "published_at",
+                   InArchiveFilter]  # fmt: skip
+    search_fields = ["title", "summary"]
+    date_hierarchy = "published_at"
+    list_per_page = 50
+    actions = ["dismiss_selected"]
+    change_list_template = "intake/admin/inbox.html"
+
+    def get_queryset(self, request):
+        articles = Article.objects.filter(url_key=OuterRef("url_key"))
+        queryset = (
+            FeedItem.objects.inbox()
+            .select_related("feed__source")
+            .annotate(in_archive=Exists(articles))
+            .defer("summary", "guid")
+        )
+        return inbox.with_stems(queryset)
+
+    def has_add_permission(self, request):
+        return False  # items come from the feeds
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # dismissed, not deleted: a deleted item would come back with the feed
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:item_id>/dismiss/",
+                self.admin_site.admin_view(self.dismiss_view),
+                name="intake_feeditem_dismiss",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            changelist.result_list = inbox.group_same_story(list(changelist.result_list))
+        return response
+
+    @admin.display(description="item")
+    def headline(self, item):
+        story = ""
+        if getattr(item, "same_story_as", None) is not None:
+            story = format_html('<span class="inbox-same-story">Same story as above · </span>')
+        elif getattr(item, "story_size", 1) > 1:
+            story = format_html(
+                '<span class="inbox-story-lead">{} items on this story · </span>', item.story_size
+            )
+        return format_html(
+            '{}<a href="{}" rel="noopener noreferrer">{}</a>', story, item.url, item.title
+        )
+
+    @admin.display(description="source", ordering="feed__source__name")
+    def source(self, item):
+        return item.feed.source.name
+
+    @admin.display(description="in the archive", boolean=True, ordering="in_archive")
+    def archived(self, item):
+        return item.in_archive
+
+    @admin.display(description="actions")
+    def actions_column(self, item):
+        import_url = reverse("admin:articles_article_import") + "?" + urlencode({"url": item.url})
+        dismiss_url = reverse("admin:intake_feeditem_dismiss", args=[item.pk])
+        return format_html(
+            '<a class="button" href="{}">Excerpt this</a> '
+            '<button type="submit" class="button" formmethod="post" formaction="{}" '
+            'aria-label="Dismiss: {}">Dismiss</button>',
+            import_url,
+            dismiss_url,
+            item.title,
+        )
+
+    def dismiss_view(self, request, item_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        item = FeedItem.objects.filter(pk=item_id).first()
+        if item is not None:
+            services.feed_items_dismiss(items=[item.pk], user=request.user)
+            self.message_user(request, f"“{item.title}” was dismissed for everyone.")
+        return HttpResponseRedirect(request.META.get("HTTP_REFERER") or reverse(
+            "admin:intake_feeditem_changelist"))  # fmt: skip
+
+    @admin.action(description="Dismiss the selected items (for everyone)")
+    def dismiss_selected(self, request, queryset):
+        count = services.feed_items_dismiss(
+            items=list(queryset.values_list("pk", flat=True)), user=request.user
+        )
+        self.message_user(request, f"{count} item(s) dismissed for everyone.")

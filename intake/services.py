@@ -17,7 +17,7 @@ from articles.normalize import normalize_url
 from core.sanitize import clean_html
 from intake import extract as extraction
 from intake.fetch import FetchError, fetch
-from intake.models import ArticleSnapshot
+from intake.models import ArticleSnapshot, FeedItem
 
 MIN_ARTICLE_WORDS = 60
 LOGIN_WORDS = re.compile(
@@ -262,3 +262,10 @@ def article_import(*, intake: Intake, user=None) -> Article:
         article.tags.add(*intake.tag_names)
     snapshot_save(article=article, intake=intake)
     return article
+
+
+def feed_items_dismiss(*, items: list[int], user) -> int:
+    """Hide these inbox items for every editor."""
+    return FeedItem.objects.filter(pk__in=items, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now(), dismissed_by=user
+    )
