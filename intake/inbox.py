@@ -19,7 +19,7 @@ def with_stems(queryset):
     if not is_postgresql():
         return queryset
     return queryset.annotate(
-        stems=RawSQL(STEMS_SQL, [], output_field=ArrayField(models.TextField()))
+        stems=RawSQL(STEMS_SQL, [], output_field=ArrayField(models.TextField()))  # noqa: S611 (a constant)
     )
 
 
