@@ -215,8 +215,10 @@ def _record(outcomes: list[Outcome], now: datetime.datetime) -> dict:
         feed.failures, feed.failing_since, feed.last_error = 0, None, ""
         feed.last_success_at, feed.next_poll_at = now, now + interval()
         items += [_item(feed, entry, now) for entry in outcome.entries if entry["url"]]
-    fields = ["last_polled_at", "etag", "last_modified", "title", "failures", "failing_since",
-              "last_error", "last_success_at", "next_poll_at", "status", "status_reason"]  # fmt: skip
+    fields = [
+        "last_polled_at", "etag", "last_modified", "title", "failures", "failing_since",
+        "last_error", "last_success_at", "next_poll_at", "status", "status_reason",
+    ]  # fmt: skip
     written = timezone.now()
     with transaction.atomic():
         Feed.objects.bulk_update(feeds.values(), fields, batch_size=500)
