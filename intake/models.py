@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from articles.models import Article
+from articles.normalize import normalize_url
 
 
 class ArticleSnapshot(models.Model):
@@ -102,3 +103,7 @@ class FeedItem(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.url_key = normalize_url(self.url)  # (the poller's bulk insert sets it itself)
+        super().save(*args, **kwargs)
