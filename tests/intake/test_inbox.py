@@ -36,11 +36,11 @@ def row_titles(page: str, titles) -> list[str]:
 
 def test_the_inbox_lists_items_newest_first_with_the_same_story_together(editor_client, feeds):
     ledger, herald = feeds
-    item(ledger, "Port Alder council votes to rebuild the flooded sea wall", 5,
-         summary="The council of Port Alder voted to rebuild the sea wall.")  # fmt: skip
+    first = "The council of Port Alder voted to rebuild the sea wall."
+    later = "Port Alder's council voted on Wednesday to rebuild its flooded sea wall."
+    item(ledger, "Port Alder council votes to rebuild the flooded sea wall", 5, summary=first)
     item(herald, "Ferry timetable changes for spring", 3)
-    item(herald, "Sea wall in Port Alder to be rebuilt after council vote", 1,
-         summary="Port Alder's council voted on Wednesday to rebuild its flooded sea wall.")  # fmt: skip
+    item(herald, "Sea wall in Port Alder to be rebuilt after council vote", 1, summary=later)
     response = editor_client.get(INBOX)
     assert response.status_code == 200
     page = response.text
