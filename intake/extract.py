@@ -176,18 +176,26 @@ def _authors(byline: str | None) -> list[str]:
     return [n.strip() for n in names if n.strip() and len(n.split()) <= 5][:6]
 
 
+QUOTED = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+
+
 def pull_quote_candidates(paragraphs: list[str]) -> list[str]:
-    """Whole sentences of quotable length, quoted speech first, in reading order."""
-    sentences = []
+    """Quotable lines, without quotation marks (the page adds them): what people said first
+    (the words inside the quotation marks), then whole sentences that quote nobody, each of
+    quotable length, in reading order."""
+    low, high = PULL_QUOTE_WORDS
+    spoken, sentences = [], []
     for paragraph in paragraphs:
+        for match in QUOTED.finditer(paragraph):
+            words_said = match.group(1).strip().rstrip(",;:")
+            if low - 4 <= len(words_said.split()) <= high:
+                spoken.append(words_said if words_said[-1:] in ".!?…" else words_said + ".")
         for sentence in re.split(r"(?<=[.!?”\"])\s+(?=[A-Z“\"‘])", paragraph):
             sentence = sentence.strip()
-            count = len(sentence.split())
-            if PULL_QUOTE_WORDS[0] <= count <= PULL_QUOTE_WORDS[1] and sentence[-1:] in '.!?”"':
+            plain = not any(mark in sentence for mark in '“”"')
+            if plain and low <= len(sentence.split()) <= high and sentence[-1:] in ".!?":
                 sentences.append(sentence)
-    quoted = [s for s in sentences if s[:1] in '“"' or "“" in s]
-    rest = [s for s in sentences if s not in quoted]
-    return (quoted + rest)[:PULL_QUOTES]
+    return list(dict.fromkeys(spoken + sentences))[:PULL_QUOTES]
 
 
 def opening_html(html: str, url: str, *, keep: list[str], max_words: int) -> str:

@@ -19,6 +19,7 @@ class ArticleSnapshot(models.Model):
 
     class Meta:
         verbose_name = "snapshot of the original"
+        verbose_name_plural = "snapshots of the originals"
 
     def __str__(self):
         return f"Snapshot of {self.url} ({self.captured_at:%Y-%m-%d})"

@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "snapshot of the original",
+                "verbose_name_plural": "snapshots of the originals",
             },
         ),
         migrations.CreateModel(

@@ -65,7 +65,7 @@ def test_an_import_fills_title_source_authors_date_excerpt_and_tags(editor_clien
     page = response.text
     assert "matched by its domain" in page
     assert "Pick a pull quote" in page
-    assert 'data-quote="“We cannot ask people to pump water' in page
+    assert 'data-quote="We cannot ask people to pump water out of their living rooms' in page
 
 
 def test_an_unknown_source_and_author_are_proposed_and_added_on_request(editor_client, web):
