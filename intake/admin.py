@@ -17,6 +17,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from articles.admin import ArticleAuthorInline
 from articles.models import Article
@@ -41,7 +42,8 @@ class ImportedBylineInline(ArticleAuthorInline):
     """The byline rows, one per matched author when the form comes from an import."""
 
     def get_extra(self, request, obj=None, **kwargs):
-        intake = _intake(request) if obj is None and request.method == "GET" else None
+        adding = obj is None or obj.pk is None
+        intake = _intake(request) if adding and request.method == "GET" else None
         matched = [i for i in intake.author_ids if i] if intake else []
         return max(len(matched), super().get_extra(request, obj, **kwargs))
 
@@ -341,8 +343,10 @@ class InboxAdmin(admin.ModelAdmin):
         if item is not None:
             services.feed_items_dismiss(items=[item.pk], user=request.user)
             self.message_user(request, f"“{item.title}” was dismissed for everyone.")
-        return HttpResponseRedirect(request.META.get("HTTP_REFERER") or reverse(
-            "admin:intake_feeditem_changelist"))  # fmt: skip
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("admin:intake_feeditem_changelist")
+        return HttpResponseRedirect(back)
 
     @admin.action(description="Dismiss the selected items (for everyone)")
     def dismiss_selected(self, request, queryset):

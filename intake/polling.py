@@ -214,7 +214,7 @@ def _record(outcomes: list[Outcome], now: datetime.datetime) -> dict:
         feed.title = (outcome.title or feed.title)[:300]
         feed.failures, feed.failing_since, feed.last_error = 0, None, ""
         feed.last_success_at, feed.next_poll_at = now, now + interval()
-        items += [_item(feed, entry, now) for entry in outcome.entries if entry["url"]]
+        items += [_item(feed, entry, now) for entry in outcome.entries if _web(entry["url"])]
     fields = [
         "last_polled_at", "etag", "last_modified", "title", "failures", "failing_since",
         "last_error", "last_success_at", "next_poll_at", "status", "status_reason",
@@ -243,6 +243,11 @@ def _failed(feed: Feed, outcome: Outcome, now: datetime.datetime) -> None:
             f"Stopped on {now:%Y-%m-%d}: failing since {feed.failing_since:%Y-%m-%d %H:%M} "
             f"UTC ({feed.failures} attempts). Last error: {feed.last_error}"
         )[:500]
+
+
+def _web(url: str) -> bool:
+    """Only http(s) links reach the inbox (a feed could carry `javascript:` links)."""
+    return urlsplit(url or "").scheme in ("http", "https") and len(url) <= 2000
 
 
 def _item(feed: Feed, entry: dict, now: datetime.datetime) -> FeedItem:

@@ -9,6 +9,7 @@ from articles.models import Article, Author, Source
 from intake.models import ArticleSnapshot
 from tests.factories import ArticleFactory, AuthorFactory, SourceFactory
 from tests.html import form_fields
+from tests.intake.conftest import article_page
 
 pytestmark = pytest.mark.django_db
 ADD_URL = "/admin/articles/article/add/"
@@ -142,3 +143,15 @@ def test_an_import_costs_a_bounded_number_of_queries(
     response = editor_client.get(IMPORT_URL, {"url": url})
     with django_assert_max_num_queries(25):
         editor_client.get(response["Location"])
+
+
+def test_every_matched_author_gets_a_byline_row_in_order(editor_client, web):
+    page = article_page().replace(
+        b'content="Maria Okafor"', b'content="Maria Okafor; Tom Reyes and Ana Silva"'
+    )
+    url = web.page(PATH, body=page)
+    authors = [AuthorFactory(name=name) for name in ("Maria Okafor", "Tom Reyes", "Ana Silva")]
+    fields = article_form(imported(editor_client, url).text)
+    assert [fields[f"article_authors-{n}-author"] for n in range(3)] == [
+        str(author.pk) for author in authors
+    ]

@@ -187,3 +187,10 @@ def test_the_worker_polls_on_a_schedule_as_one_chain_of_rounds(web, run_tasks):
     assert FeedItem.objects.count() == 2
     following = DBTaskResult.objects.get(status="READY")
     assert following.run_after > timezone.now()
+
+
+def test_items_whose_links_are_not_web_addresses_are_left_out(web):
+    hostile = RSS.replace("<link>{base}/ferry</link>", "<link>javascript:alert(1)</link>")
+    feed(serve(web, "/rss", hostile))
+    feeds_poll()
+    assert list(FeedItem.objects.values_list("title", flat=True)) == ["Sea wall vote"]
