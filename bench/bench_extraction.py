@@ -8,6 +8,8 @@ page's true body with the benchmark's own metric (its README).
 The 97 pages are split once, deterministically: sorted by sha256 of their key, the first 48 are
 the TUNING half (every choice in intake/extract.py was made looking at these only) and the other
 49 the REPORT half (looked at only to report). The figure to quote is the report half's F1.
+On another set of pages (`--benchmark DIR` with the same layout) nothing was tuned: read the
+"all" line.
 """
 
 import argparse
