@@ -97,7 +97,7 @@ class FeedItem(models.Model):
 
     class Meta:
         verbose_name = "inbox item"
-        verbose_name_plural = "inbox"
+        verbose_name_plural = "inbox items"
         constraints = [
             models.UniqueConstraint(fields=["feed", "guid"], name="unique_feed_item_guid")
         ]

@@ -142,7 +142,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "verbose_name": "inbox item",
-                "verbose_name_plural": "inbox",
+                "verbose_name_plural": "inbox items",
                 "constraints": [
                     models.UniqueConstraint(fields=("feed", "guid"), name="unique_feed_item_guid")
                 ],
