@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "core",
     "articles",
     "stories",
+    "intake",
     "briefing",
     "subscribers",
     "monitoring",
@@ -306,3 +307,19 @@ if SENTRY_DSN:
         environment=os.environ.get("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
         release=os.environ.get("SENTRY_RELEASE", ""),
     )
+
+# Editors' intake (intake/): importing an article from its address, and the sources' feeds.
+INTAKE_EXCERPT_WORDS = env_int("INTAKE_EXCERPT_WORDS", 120)
+INTAKE_TIMEOUT = env_float("INTAKE_TIMEOUT", 10.0)
+INTAKE_MAX_BYTES = env_int("INTAKE_MAX_BYTES", 5 * 1024 * 1024)
+INTAKE_USER_AGENT = os.environ.get("INTAKE_USER_AGENT", "")
+# Host names that may resolve to internal addresses (a newsroom's intranet; tests use loopback).
+INTAKE_ALLOWED_HOSTS = env_list("INTAKE_ALLOWED_HOSTS")
+# The excerpt guard warns (never blocks) above these: see README "Excerpt guard".
+INTAKE_EXCERPT_WARN_WORDS = env_int("INTAKE_EXCERPT_WARN_WORDS", 150)
+INTAKE_EXCERPT_WARN_SHARE = env_float("INTAKE_EXCERPT_WARN_SHARE", 0.15)
+INTAKE_FEED_INTERVAL = env_int("INTAKE_FEED_INTERVAL", 1800)
+INTAKE_FEED_TICK = env_int("INTAKE_FEED_TICK", 60)
+INTAKE_FEED_CONCURRENCY = env_int("INTAKE_FEED_CONCURRENCY", 8)
+INTAKE_FEED_MAX_BACKOFF = env_int("INTAKE_FEED_MAX_BACKOFF", 86400)
+INTAKE_FEED_GIVE_UP_DAYS = env_float("INTAKE_FEED_GIVE_UP_DAYS", 3.0)

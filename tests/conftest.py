@@ -75,6 +75,7 @@ def browser_type_launch_args(browser_type_launch_args):
 DATA_MIGRATIONS = [
     ("articles.migrations.0003_editors_group", "create_editors"),
     ("briefing.migrations.0003_editors_group_permissions", "grant"),
+    ("intake.migrations.0002_editors_group_permissions", "grant"),
 ]
 
 

@@ -1,0 +1,260 @@
+"""What an article page says about itself: its body, title, byline, date, opening paragraphs and
+quotable sentences. Kept libraries do the reading (trafilatura for the body and metadata,
+htmldate for the date, readability-lxml as a second opinion); this module only chooses between
+their answers and drops the lines every extractor keeps that are not the article.
+
+The choices here were measured on the tuning half of the extraction benchmark
+(bench/bench_extraction.py) and checked on the other half.
+"""
+
+import datetime
+import re
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
+
+import htmldate
+import lxml.html
+import trafilatura
+from readability import Document as ReadabilityDocument
+
+WORD = re.compile(r"\w+", re.UNICODE)
+# Lines that sit inside article containers but are the site talking, not the article: calls to
+# follow or subscribe, "Related:" teasers, tag lists. Only short lines are dropped.
+BOILERPLATE = re.compile(
+    r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
+    r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
+    r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+)",
+    re.IGNORECASE,
+)
+BOILERPLATE_MAX_WORDS = 40
+# A dateline or timestamp standing alone near the top or the bottom ("5:45 AM PST 11/19/2019 by
+# ...", "Updated at 1:23 p.m."): page furniture, not the article.
+STAMP = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(19|20)\d{2}\b.*\b\d{1,2}:\d{2}|"
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}, (19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+STAMP_MAX_WORDS = 12
+EDGE_LINES = 3
+# Embedded posts (tweets, Instagram) are quoted in the article but sit in wrappers whose class
+# names trafilatura treats as social-media chrome.
+EMBED_XPATH = (
+    '//blockquote[contains(@class,"twitter-tweet") or contains(@class,"instagram-media")'
+    ' or contains(@class,"tiktok-embed")]'
+)
+# When readability finds this many times more text that contains all of trafilatura's, the
+# article was split over several containers and trafilatura kept only one of them.
+SPLIT_BODY_RATIO = 2.0
+SPLIT_BODY_COVERAGE = 0.9
+PULL_QUOTE_WORDS = (12, 45)
+PULL_QUOTES = 5
+
+
+@dataclass
+class Extraction:
+    url: str
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    source: str = ""
+    domain: str = ""
+    date: datetime.date | None = None
+    body_text: str = ""
+    paragraphs: list[str] = field(default_factory=list)
+    pull_quote_candidates: list[str] = field(default_factory=list)
+    canonical_url: str = ""
+    language: str = ""
+    description: str = ""
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text or "")
+
+
+def _normal(text: str) -> str:
+    return " ".join(words((text or "").lower()))
+
+
+def _shingles(text: str, n: int = 4) -> set[str]:
+    tokens = words(text)
+    return {" ".join(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1))}
+
+
+def _unwrap_embeds(html: str) -> str:
+    try:
+        doc = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    for quote in doc.xpath(EMBED_XPATH):
+        quote.attrib.pop("class", None)
+        node = quote
+        while (parent := node.getparent()) is not None and parent.tag in {
+            "div", "figure", "aside", "section", "span"
+        }:  # fmt: skip
+            children = [c for c in parent if isinstance(c.tag, str) and c.tag != "script"]
+            if len(children) != 1:
+                break
+            node = parent
+        if node is not quote:
+            node.getparent().replace(node, quote)
+    return lxml.html.tostring(doc, encoding="unicode")
+
+
+def _repeats(normal: str, other: str) -> bool:
+    return bool(other) and (
+        normal == other or (len(normal) > 10 and (normal in other or other in normal))
+    )
+
+
+def _drop_chrome(lines: list[str], title: str) -> list[str]:
+    """Without the headline repeated at the top, timestamps at either end and short
+    boilerplate lines. (Not the standfirst: sites often repeat their lede as the description.)"""
+    headline = _normal(title)
+    kept = []
+    for position, line in enumerate(lines):
+        normal = _normal(line)
+        at_edge = position < EDGE_LINES or position >= len(lines) - EDGE_LINES
+        short = len(normal.split()) < BOILERPLATE_MAX_WORDS
+        if position < EDGE_LINES and short and _repeats(normal, headline):
+            continue
+        if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
+            continue
+        if BOILERPLATE.search(line) and len(line.split()) < BOILERPLATE_MAX_WORDS:
+            continue
+        kept.append(line)
+    return kept
+
+
+def _readability_lines(html: str) -> list[str]:
+    try:
+        summary = ReadabilityDocument(html).summary(html_partial=True)
+        tree = lxml.html.fromstring(summary)
+    except Exception:  # noqa: BLE001 - a second opinion only: any failure means "no opinion"
+        return []
+    text = tree.text_content()
+    return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
+
+
+def _body_lines(html: str, url: str, title: str) -> list[str]:
+    text = trafilatura.extract(
+        _unwrap_embeds(html),
+        url=url,
+        include_comments=False,
+        favor_precision=True,
+        deduplicate=False,
+    )
+    lines = [line for line in (text or "").split("\n") if line.strip()]
+    lines = _drop_chrome(lines, title)
+    second = _drop_chrome(_readability_lines(html), title)
+    ours, theirs = "\n".join(lines), "\n".join(second)
+    if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
+        mine = _shingles(ours)
+        if not mine or len(mine & _shingles(theirs)) / len(mine) >= SPLIT_BODY_COVERAGE:
+            return second
+    return lines
+
+
+def _date(html: str, url: str, metadata_date: str | None) -> datetime.date | None:
+    found = htmldate.find_date(html, url=url, original_date=True, extensive_search=True)
+    for value in (found, metadata_date):
+        if value:
+            try:
+                return datetime.date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def _authors(byline: str | None) -> list[str]:
+    if not byline:
+        return []
+    names = re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", byline)
+    return [n.strip() for n in names if n.strip() and len(n.split()) <= 5][:6]
+
+
+QUOTED = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+
+
+def pull_quote_candidates(paragraphs: list[str]) -> list[str]:
+    """Quotable lines, without quotation marks (the page adds them): what people said first
+    (the words inside the quotation marks), then whole sentences that quote nobody, each of
+    quotable length, in reading order."""
+    low, high = PULL_QUOTE_WORDS
+    spoken, sentences = [], []
+    for paragraph in paragraphs:
+        for match in QUOTED.finditer(paragraph):
+            words_said = match.group(1).strip().rstrip(",;:")
+            if low - 4 <= len(words_said.split()) <= high:
+                spoken.append(words_said if words_said[-1:] in ".!?…" else words_said + ".")
+        for sentence in re.split(r"(?<=[.!?”\"])\s+(?=[A-Z“\"‘])", paragraph):
+            sentence = sentence.strip()
+            plain = not any(mark in sentence for mark in '“”"')
+            if plain and low <= len(sentence.split()) <= high and sentence[-1:] in ".!?":
+                sentences.append(sentence)
+    return list(dict.fromkeys(spoken + sentences))[:PULL_QUOTES]
+
+
+def opening_html(html: str, url: str, *, keep: list[str], max_words: int) -> str:
+    """The article's opening blocks as HTML (paragraphs, emphasis and links kept), in order,
+    up to `max_words`: only blocks whose text is among `keep` (the body lines), so the
+    headline and chrome dropped from the body stay out of the excerpt too. Not yet sanitized."""
+    marked = trafilatura.extract(
+        _unwrap_embeds(html),
+        url=url,
+        output_format="html",
+        include_comments=False,
+        include_formatting=True,
+        include_links=True,
+        include_images=False,
+        include_tables=False,
+        favor_precision=True,
+    )
+    if not marked:
+        return ""
+    wanted = {_normal(line) for line in keep}
+    body = lxml.html.fromstring(marked).find(".//body")
+    parts, count = [], 0
+    for block in body if body is not None else []:
+        if block.tag not in {"p", "blockquote", "ul", "ol", "h2", "h3", "h4"}:
+            continue
+        text = " ".join(block.text_content().split())
+        if not text or _normal(text) not in wanted:
+            continue
+        size = len(text.split())
+        if parts and count + size > max_words:
+            break
+        block.tail = None
+        parts.append(lxml.html.tostring(block, encoding="unicode"))
+        count += size
+    return "\n".join(parts)
+
+
+def extract(html: str, url: str) -> Extraction:
+    """Everything the article form needs, from a page's HTML and its address."""
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    title = (meta.title or "").strip() if meta else ""
+    lines = _body_lines(html, url, title)
+    domain = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    return Extraction(
+        url=url,
+        title=title,
+        authors=_authors(meta.author if meta else None),
+        source=((meta.sitename or "") if meta else "").strip(),
+        domain=domain,
+        date=_date(html, url, meta.date if meta else None),
+        body_text="\n".join(lines),
+        paragraphs=lines,
+        pull_quote_candidates=pull_quote_candidates(lines),
+        canonical_url=((meta.url or "") if meta else "") or url,
+        language=((meta.language or "") if meta else "") or _html_lang(html),
+        description=((meta.description or "") if meta else "").strip(),
+    )
+
+
+def _html_lang(html: str) -> str:
+    match = re.search(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)", html[:5000], re.IGNORECASE)
+    return match.group(1).split("-")[0].lower() if match else ""
