@@ -14,7 +14,16 @@ import pytest
 from django.conf import settings
 
 # Lowest first. config/ (settings, root urls) is the project and sits above every app.
-LAYERS = ["core", "articles", "stories", "intake", "briefing", "subscribers", "monitoring", "config"]
+LAYERS = [
+    "core",
+    "articles",
+    "stories",
+    "intake",
+    "briefing",
+    "subscribers",
+    "monitoring",
+    "config",
+]
 ROOT = Path(settings.BASE_DIR)
 
 
