@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
+from core.slugs import unique_slug
+from core.editor import RichTextWidget, warn_about_removed_images
 
 
 @admin.register(Source)
@@ -63,6 +65,7 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "source", "label", "original_date", "original_url",
             "pull_quote", "excerpt", "tags", "status",
         ]  # fmt: skip
+        widgets = {"excerpt": RichTextWidget}
         error_messages = {
             "source": {
                 "required": "Choose the publication this article comes from "
@@ -76,6 +79,18 @@ class ArticleAdminForm(forms.ModelForm):
             },
             "excerpt": {"required": "Paste the excerpt readers will see."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = (
+            "The article's address. Left empty, or already taken, it is made from the title "
+            "(“…-2” when another article has that title)."
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or self.data.get("title", "")
+        return unique_slug(Article, slug, exclude_pk=self.instance.pk)
 
     def clean_original_date(self):
         day = self.cleaned_data["original_date"]
@@ -120,7 +135,10 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "original_date",
     ]
     list_select_related = ["source"]
-    search_fields = ["title", "pull_quote", "source__name", "url_key"]
+    search_fields = [
+        "title", "article_authors__author__name", "source__name", "excerpt", "pull_quote",
+        "url_key",
+    ]  # fmt: skip
     date_hierarchy = "original_date"
     autocomplete_fields = ["source"]
     prepopulated_fields = {"slug": ["title"]}
@@ -132,6 +150,11 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         ("History", {"classes": ["collapse"], "fields": ["added_by", "created_at", "updated_at"]}),
     ]
 
+    def get_search_results(self, request, queryset, search_term):
+        # The briefing's article picker labels each result with its source and date.
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("source"), duplicates
+
     @admin.display(description="excerpt as readers see it")
     def excerpt_preview(self, article):
         if not article.excerpt:
@@ -142,4 +165,5 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.added_by_id is None:
             obj.added_by = request.user
+        warn_about_removed_images(request, obj.excerpt)
         super().save_model(request, obj, form, change)

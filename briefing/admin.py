@@ -22,6 +22,7 @@ from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
 from briefing.views import day_page_data, entries_prefetch, support_box
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
+from core.editor import warn_about_removed_images
 
 
 def _long_date(day: datetime.date) -> str:
@@ -46,7 +47,13 @@ class BriefingEntryInline(SafeAutocompleteMixin, SortableTabularInline):
         return ["article"] if admin.site.is_registered(Article) else []
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
+        return super().get_queryset(request).select_related("article__source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # Chosen articles are labelled with their source and date (choice_label).
+            kwargs["queryset"] = Article.objects.select_related("source")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="status")
     def article_status(self, entry):
@@ -71,6 +78,10 @@ class BriefingAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_total=Count("entries"))
+
+    def save_model(self, request, obj, form, change):
+        warn_about_removed_images(request, obj.intro)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="articles", ordering="entry_total")
     def entry_count(self, briefing):

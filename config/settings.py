@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "adminsortable2",
     "axes",
+    "django_prose_editor",
+    "reversion",
     # Ours, lowest layer first: each imports only those above it (tests/core/test_layers.py).
     "core",
     "articles",

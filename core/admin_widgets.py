@@ -8,6 +8,7 @@ Each row of an inline looks its chosen object up with a query of its own (a brie
 entries, twenty queries); `OneLookupFormSet` loads the chosen objects of every row at once.
 """
 
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, ModelChoiceField
@@ -42,6 +43,19 @@ class SafeAutocompleteSelectMultiple(_ValidKeysOnly, AutocompleteSelectMultiple)
     pass
 
 
+def choice_label(obj) -> str:
+    """A picker's label: the object's `autocomplete_label` when it has one (articles show
+    their source and date, so two of the same title can be told apart), else str()."""
+    return str(getattr(obj, "autocomplete_label", None) or obj)
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete answers, labelled with `choice_label`."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": choice_label(obj)}
+
+
 class PreloadedModelChoiceField(ModelChoiceField):
     """A choice field that takes its object from `preloaded` (filled by OneLookupFormSet for
     every row at once) and queries only for what is not there."""
@@ -54,6 +68,9 @@ class PreloadedModelChoiceField(ModelChoiceField):
             if found is not None:
                 return found
         return super().to_python(value)
+
+    def label_from_instance(self, obj):
+        return choice_label(obj)
 
 
 class OneLookupFormSet(BaseInlineFormSet):

@@ -6,3 +6,13 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Site"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from core.admin_widgets import LabelledAutocompleteJsonView
+
+        # Every picker of the desk labels its results as the widgets label chosen values.
+        admin.site.autocomplete_view = lambda request: LabelledAutocompleteJsonView.as_view(
+            admin_site=admin.site
+        )(request)

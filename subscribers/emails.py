@@ -73,9 +73,23 @@ def greeting(subscriber: Subscriber) -> str:
     return f"Good morning, {name}." if name else "Good morning."
 
 
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_BOLD = re.compile(r"</?(?:strong|b)>", re.IGNORECASE)
+
+
+def _link_as_text(match: re.Match) -> str:
+    href, text = match[1], match[2]
+    return text if strip_tags(text).strip() == href else f"{text} ({href})"
+
+
 def plain_text(html_fragment: str) -> str:
-    """Sanitized HTML as readable plain text: paragraphs kept, tags dropped, entities decoded."""
-    text = re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", html_fragment)
+    """Sanitized HTML as readable plain text: paragraphs, list items ("• ") and headings kept
+    apart, links followed by their address, bold as *bold*, entities decoded."""
+    text = _LINK.sub(_link_as_text, html_fragment)
+    text = _LIST_ITEM.sub("\n\n• ", text)
+    text = _BOLD.sub("*", _BLOCK_END.sub("\n\n", text))
     paragraphs = (" ".join(part.split()) for part in unescape(strip_tags(text)).split("\n\n"))
     return "\n\n".join(wrap(p) for p in paragraphs if p)
 
