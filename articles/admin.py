@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
-from core.slugs import unique_slug
 from core.editor import RichTextWidget, warn_about_removed_images
+from core.slugs import unique_slug
 
 
 @admin.register(Source)

@@ -22,7 +22,8 @@ class BriefingAdminForm(forms.ModelForm):
         widgets = {"intro": RichTextWidget}
         help_texts = {
             "publish_at": "For “Schedule”: when the briefing goes live (and is emailed).",
-            "intro": "Optional. Paragraphs, bold, italics, links, lists, quotes and headings are kept.",
+            "intro": "Optional. Paragraphs, bold, italics, links, lists, quotes and headings "
+            "are kept.",
         }
 
     def __init__(self, *args, **kwargs):
