@@ -32,6 +32,9 @@ EXTENSIONS = {
     "Heading": {"levels": [2, 3, 4]},
     "HardBreak": True,
     "HorizontalRule": True,
+    # Pasted images reach the server, which keeps those uploaded through the desk and tells
+    # the editor about the others (the editor alone would drop them without a word).
+    "Image": True,
     "HTML": True,
     "Typographic": True,
 }
