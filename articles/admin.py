@@ -92,6 +92,14 @@ class ArticleAdminForm(forms.ModelForm):
         slug = self.cleaned_data.get("slug") or self.data.get("title", "")
         return unique_slug(Article, slug, exclude_pk=self.instance.pk)
 
+    def validate_unique(self):
+        # clean_slug made the slug unique already: no second query for it.
+        exclude = {*self._get_validation_exclusions(), "slug"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
     def clean_original_date(self):
         day = self.cleaned_data["original_date"]
         if day > datetime.date.today() + datetime.timedelta(days=1):
