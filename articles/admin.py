@@ -55,6 +55,9 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order; none for an editorial)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 class ArticleAdminForm(forms.ModelForm):
     """Validation in words an editor understands."""
