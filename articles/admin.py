@@ -2,11 +2,13 @@
 
 import datetime
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
@@ -132,9 +134,17 @@ class ArticleAdminForm(forms.ModelForm):
         return url
 
 
+# Revisions (History: compare, restore) keep what an editor writes, bylines included; not
+# the derived search data.
+reversion.register(ArticleAuthor)
+reversion.register(Article, follow=["article_authors"], exclude=["search_vector"])
+
+
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ArticleAdmin(SafeAutocompleteMixin, CompareVersionAdmin):
     """The stories app adds its same-story panel to this form (stories/admin.py)."""
+
+    history_latest_first = True
 
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]

@@ -2,6 +2,7 @@
 
 import datetime
 
+import reversion
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableAdminBase,
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import Article
 from briefing import services
@@ -60,8 +62,17 @@ class BriefingEntryInline(SafeAutocompleteMixin, SortableTabularInline):
         return entry.article.get_status_display() if entry.article_id else ""
 
 
+# Revisions (History: compare, restore) of a briefing's text and its entries: order, sections.
+reversion.register(BriefingEntry)
+reversion.register(Briefing, follow=["entries"])
+# What restoring an old revision keeps as it is now: it never publishes or unpublishes, and
+# the version number only grows (an editor's open form must still notice the restore).
+PUBLISHING_STATE = ["status", "published_at", "publish_at", "email_subscribers", "version"]
+
+
 @admin.register(Briefing)
-class BriefingAdmin(SortableAdminBase, admin.ModelAdmin):
+class BriefingAdmin(SortableAdminBase, CompareVersionAdmin):
+    history_latest_first = True
     form = BriefingAdminForm
     change_form_template = "admin/briefing/briefing/change_form.html"
     inlines = [BriefingEntryInline]
@@ -81,7 +92,15 @@ class BriefingAdmin(SortableAdminBase, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         warn_about_removed_images(request, obj.intro)
+        for field, value in getattr(request, "briefing_publishing_state", {}).items():
+            setattr(obj, field, value)
         super().save_model(request, obj, form, change)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a revision's text and entries (order, sections), not its publishing state."""
+        current = Briefing.objects.filter(pk=object_id).values(*PUBLISHING_STATE).first()
+        request.briefing_publishing_state = current or {}
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="articles", ordering="entry_total")
     def entry_count(self, briefing):

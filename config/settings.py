@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "django_prose_editor",
     "reversion",
+    "reversion_compare",
     # Ours, lowest layer first: each imports only those above it (tests/core/test_layers.py).
     "core",
     "articles",
