@@ -12,6 +12,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
+from core.admin_previews import PreviewLinksAdminMixin
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
 from core.editor import RichTextWidget, warn_about_removed_images
 from core.slugs import unique_slug
@@ -141,10 +142,11 @@ reversion.register(Article, follow=["article_authors"], exclude=["search_vector"
 
 
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, CompareVersionAdmin):
+class ArticleAdmin(PreviewLinksAdminMixin, SafeAutocompleteMixin, CompareVersionAdmin):
     """The stories app adds its same-story panel to this form (stories/admin.py)."""
 
     history_latest_first = True
+    preview_link_route = "articles:article_preview_link"
 
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
@@ -163,11 +165,14 @@ class ArticleAdmin(SafeAutocompleteMixin, CompareVersionAdmin):
     date_hierarchy = "original_date"
     autocomplete_fields = ["source"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["excerpt_preview", "added_by", "created_at", "updated_at", "published_at"]
+    readonly_fields = [
+        "excerpt_preview", "share_preview", "added_by", "created_at", "updated_at",
+        "published_at",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "source", "label", "original_date", "original_url"]}),
         ("Text", {"fields": ["pull_quote", "excerpt", "excerpt_preview"]}),
-        ("Publishing", {"fields": ["tags", "status", "published_at"]}),
+        ("Publishing", {"fields": ["tags", "status", "published_at", "share_preview"]}),
         ("History", {"classes": ["collapse"], "fields": ["added_by", "created_at", "updated_at"]}),
     ]
 

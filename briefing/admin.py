@@ -23,6 +23,7 @@ from briefing import services
 from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
 from briefing.views import day_page_data, entries_prefetch, support_box
+from core.admin_previews import PreviewLinksAdminMixin
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
 from core.editor import warn_about_removed_images
 
@@ -71,8 +72,9 @@ PUBLISHING_STATE = ["status", "published_at", "publish_at", "email_subscribers",
 
 
 @admin.register(Briefing)
-class BriefingAdmin(SortableAdminBase, CompareVersionAdmin):
+class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdmin):
     history_latest_first = True
+    preview_link_route = "briefing:briefing_preview_link"
     form = BriefingAdminForm
     change_form_template = "admin/briefing/briefing/change_form.html"
     inlines = [BriefingEntryInline]
@@ -83,9 +85,16 @@ class BriefingAdmin(SortableAdminBase, CompareVersionAdmin):
     actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["date", "title", "intro", "expected_version"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "published_at", "email_subscribers"]}),
-    ]
-    readonly_fields = ["status", "published_at"]
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status", "publish_at", "published_at", "email_subscribers", "share_preview",
+                ]
+            },
+        ),
+    ]  # fmt: skip
+    readonly_fields = ["status", "published_at", "share_preview"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_total=Count("entries"))

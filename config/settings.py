@@ -237,6 +237,8 @@ BRIEFING_EMAIL_SUBJECT = os.environ.get(
 )
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 LIST_ID = os.environ.get("LIST_ID", "")
+# How long a shared preview link of a draft stays readable (days; the desk can revoke it).
+PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 7)
 SUBSCRIBER_CONFIRM_MAX_AGE = env_int("SUBSCRIBER_CONFIRM_MAX_AGE", 3 * 86400)
 PENDING_SIGNUP_PURGE_AFTER = env_int("PENDING_SIGNUP_PURGE_AFTER", 7 * 86400)
 SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")
