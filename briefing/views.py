@@ -27,6 +27,7 @@ from django.views.generic import (
 from articles.models import ArticleAuthor
 from briefing import cache
 from briefing.models import Briefing, BriefingEntry
+from core import site_settings
 from core.previews import noindex, previewed_object
 from stories.coverage import other_coverage_for
 
@@ -70,12 +71,8 @@ def day_page_data(briefing: Briefing | None) -> dict | None:
 
 
 def support_box() -> list[dict]:
-    """The donation and supporting-member links configured in settings (may be empty)."""
-    links = [
-        (settings.DONATION_URL, settings.DONATION_TEXT, "donate"),
-        (settings.MEMBERSHIP_URL, settings.MEMBERSHIP_TEXT, "membership"),
-    ]
-    return [{"url": url, "text": text, "kind": kind} for url, text, kind in links if url]
+    """The donation and supporting-member links of the site settings (may be empty)."""
+    return site_settings.current().support_links
 
 
 CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from core import site_settings  # noqa: F401  (its cache is forgotten on save)
         from core.admin_widgets import LabelledAutocompleteJsonView
 
         # Every picker of the desk labels its results as the widgets label chosen values.

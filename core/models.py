@@ -4,12 +4,34 @@ import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 
 def _new_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+LOGO_MAX_BYTES = 1024 * 1024
+SUBJECT_SAMPLE = {
+    "title": "Daily Briefing", "weekday": "Monday", "month": "July", "day": 1, "year": 2024,
+    "site_name": "Daily Briefing",
+}  # fmt: skip
+
+
+def validate_logo_size(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo is larger than 1 MB: export it smaller.")
+
+
+def validate_subject_pattern(pattern: str) -> None:
+    try:
+        pattern.format(**SUBJECT_SAMPLE)
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValidationError(
+            "Use only {title}, {weekday}, {month}, {day}, {year} and {site_name} in braces."
+        ) from error
 
 
 class LoadedRelationsMixin:
@@ -58,3 +80,41 @@ class PreviewLink(models.Model):
 
     def __str__(self):
         return f"Preview link of {self.content_type.model} {self.object_id}"
+
+
+class SiteSettings(models.Model):
+    """What an admin sets for the whole site in the desk; a blank field falls back to the
+    environment's default (config/settings.py). One row; read through core/site_settings.py,
+    which caches it until the next save."""
+
+    site_name = models.CharField(max_length=100, blank=True)
+    tagline = models.CharField(max_length=200, blank=True)
+    logo = models.ImageField(
+        upload_to="site/",
+        blank=True,
+        validators=[validate_logo_size],
+        help_text="PNG, JPEG or WebP, at most 1 MB; shown beside the site name.",
+    )
+    donation_text = models.CharField("donation box text", max_length=200, blank=True)
+    donation_url = models.URLField("donation box link", blank=True)
+    membership_text = models.CharField("supporting-member box text", max_length=200, blank=True)
+    membership_url = models.URLField("supporting-member box link", blank=True)
+    email_subject = models.CharField(
+        "email subject pattern",
+        max_length=200,
+        blank=True,
+        help_text="With {title}, {weekday}, {month}, {day}, {year}, {site_name}.",
+        validators=[validate_subject_pattern],
+    )
+    footer_text = models.TextField(blank=True, help_text="Plain text under every page.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # the one row
+        super().save(*args, **kwargs)

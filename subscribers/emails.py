@@ -22,6 +22,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 
 from briefing.models import Briefing
+from core import site_settings
 from subscribers.models import Subscriber
 
 # Placeholders survive template escaping and CSS inlining (no <, >, &, quotes in them).
@@ -56,14 +57,15 @@ def list_id() -> str:
 
 def briefing_subject(briefing: Briefing) -> str:
     day = briefing.date
+    site = site_settings.current()
     return one_line(
-        settings.BRIEFING_EMAIL_SUBJECT.format(
+        site.email_subject.format(
             title=briefing.title,
             weekday=f"{day:%A}",
             month=f"{day:%B}",
             day=day.day,
             year=day.year,
-            site_name=settings.SITE_NAME,
+            site_name=site.name,
         )
     )
 
@@ -154,7 +156,7 @@ class BriefingEmail:
             "briefing": briefing,
             "entries": [with_plain_text(entry) for entry in entries],
             "subject": self.subject,
-            "site_name": settings.SITE_NAME,
+            "site_name": site_settings.current().name,
             "site_url": settings.SITE_URL,
             "briefing_url": absolute(briefing.get_absolute_url()),
             "greeting": GREETING,
@@ -218,7 +220,7 @@ def sample_subscriber(*, email: str = "reader@example.org", name: str = "") -> S
 def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlternatives:
     context = {
         "subscriber": subscriber,
-        "site_name": settings.SITE_NAME,
+        "site_name": site_settings.current().name,
         "confirm_url": absolute(reverse("subscribers:confirm", kwargs={"token": token})),
         "max_age_days": max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
     }
