@@ -13,6 +13,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
 from core.admin_previews import PreviewLinksAdminMixin
+from core.admin_uploads import DeskImageUploadAdminMixin
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
 from core.editor import RichTextWidget, warn_about_removed_images
 from core.slugs import unique_slug
@@ -142,7 +143,9 @@ reversion.register(Article, follow=["article_authors"], exclude=["search_vector"
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewLinksAdminMixin, SafeAutocompleteMixin, CompareVersionAdmin):
+class ArticleAdmin(
+    DeskImageUploadAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, CompareVersionAdmin
+):
     """The stories app adds its same-story panel to this form (stories/admin.py)."""
 
     history_latest_first = True

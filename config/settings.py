@@ -167,6 +167,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # development server with DEBUG; in production by the web server in front, or a storage backend).
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+DESK_IMAGE_MAX_BYTES = env_int("DESK_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -64,5 +64,6 @@ def warn_about_removed_images(request, html: str) -> None:
         messages.warning(
             request,
             f"{removed} image(s) were removed from the text: only images uploaded through "
-            "the desk (“Upload an image”) can be shown, not images linked from other sites.",
+            "the desk (“Upload an image”, at /admin/articles/article/upload-image/) can be "
+            "shown, not images linked from other sites.",
         )
