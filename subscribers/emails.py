@@ -225,7 +225,7 @@ def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlt
         "max_age_days": max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
     }
     message = EmailMultiAlternatives(
-        subject=one_line(f"Confirm your subscription to the {settings.SITE_NAME}"),
+        subject=one_line(f"Confirm your subscription to the {context['site_name']}"),
         body=render_to_string("subscribers/email/confirm.txt", context),
         to=[recipient(subscriber)],
         headers={"Message-ID": make_msgid(idstring="confirm", domain=site_domain())},
