@@ -2,15 +2,21 @@
 
 import datetime
 
+import reversion
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
+from core.admin_previews import PreviewLinksAdminMixin
+from core.admin_uploads import DeskImageUploadAdminMixin
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
+from core.editor import RichTextWidget, warn_about_removed_images
+from core.slugs import unique_slug
 
 
 @admin.register(Source)
@@ -53,6 +59,9 @@ class ArticleAuthorInline(SafeAutocompleteMixin, admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "authors (in byline order; none for an editorial)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
 
 class ArticleAdminForm(forms.ModelForm):
     """Validation in words an editor understands."""
@@ -63,6 +72,7 @@ class ArticleAdminForm(forms.ModelForm):
             "title", "slug", "source", "label", "original_date", "original_url",
             "pull_quote", "excerpt", "tags", "status",
         ]  # fmt: skip
+        widgets = {"excerpt": RichTextWidget}
         error_messages = {
             "source": {
                 "required": "Choose the publication this article comes from "
@@ -76,6 +86,26 @@ class ArticleAdminForm(forms.ModelForm):
             },
             "excerpt": {"required": "Paste the excerpt readers will see."},
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = (
+            "The article's address. Left empty, or already taken, it is made from the title "
+            "(“…-2” when another article has that title)."
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or self.data.get("title", "")
+        return unique_slug(Article, slug, exclude_pk=self.instance.pk)
+
+    def validate_unique(self):
+        # clean_slug made the slug unique already: no second query for it.
+        exclude = {*self._get_validation_exclusions(), "slug"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_original_date(self):
         day = self.cleaned_data["original_date"]
@@ -106,9 +136,20 @@ class ArticleAdminForm(forms.ModelForm):
         return url
 
 
+# Revisions (History: compare, restore) keep what an editor writes, bylines included; not
+# the derived search data.
+reversion.register(ArticleAuthor)
+reversion.register(Article, follow=["article_authors"], exclude=["search_vector"])
+
+
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    DeskImageUploadAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, CompareVersionAdmin
+):
     """The stories app adds its same-story panel to this form (stories/admin.py)."""
+
+    history_latest_first = True
+    preview_link_route = "articles:article_preview_link"
 
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline]
@@ -120,17 +161,28 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         "original_date",
     ]
     list_select_related = ["source"]
-    search_fields = ["title", "pull_quote", "source__name", "url_key"]
+    search_fields = [
+        "title", "article_authors__author__name", "source__name", "excerpt", "pull_quote",
+        "url_key",
+    ]  # fmt: skip
     date_hierarchy = "original_date"
     autocomplete_fields = ["source"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["excerpt_preview", "added_by", "created_at", "updated_at", "published_at"]
+    readonly_fields = [
+        "excerpt_preview", "share_preview", "added_by", "created_at", "updated_at",
+        "published_at",
+    ]  # fmt: skip
     fieldsets = [
         (None, {"fields": ["title", "slug", "source", "label", "original_date", "original_url"]}),
         ("Text", {"fields": ["pull_quote", "excerpt", "excerpt_preview"]}),
-        ("Publishing", {"fields": ["tags", "status", "published_at"]}),
+        ("Publishing", {"fields": ["tags", "status", "published_at", "share_preview"]}),
         ("History", {"classes": ["collapse"], "fields": ["added_by", "created_at", "updated_at"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The briefing's article picker labels each result with its source and date.
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("source"), duplicates
 
     @admin.display(description="excerpt as readers see it")
     def excerpt_preview(self, article):
@@ -142,4 +194,5 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.added_by_id is None:
             obj.added_by = request.user
+        warn_about_removed_images(request, obj.excerpt)
         super().save_model(request, obj, form, change)

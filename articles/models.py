@@ -13,6 +13,8 @@ from articles.normalize import normalize_url
 from articles.tags import BulkTaggableManager
 from core.models import LoadedRelationsMixin
 from core.sanitize import clean_html
+from core.slugs import unique_slug
+from core.text import without_surrounding_quotes
 
 http_url = URLValidator(schemes=["http", "https"])
 
@@ -103,7 +105,10 @@ class Article(LoadedRelationsMixin, models.Model):
         help_text='The "read the full article" link (http or https).',
     )
     url_key = models.CharField(max_length=2000, unique=True, editable=False)
-    pull_quote = models.TextField(blank=True, help_text="Plain text; shown in quotation marks.")
+    pull_quote = models.TextField(
+        blank=True,
+        help_text="Plain text, without quotation marks: readers see it in quotation marks.",
+    )
     excerpt = models.TextField(help_text="Rich text; cleaned of anything unsafe on save.")
     tags = TaggableManager(blank=True, manager=BulkTaggableManager)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -139,6 +144,9 @@ class Article(LoadedRelationsMixin, models.Model):
 
     def save(self, *args, **kwargs):
         self.excerpt = clean_html(self.excerpt)
+        self.pull_quote = without_surrounding_quotes(self.pull_quote)
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
         self.url_key = normalize_url(self.original_url)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
@@ -146,6 +154,12 @@ class Article(LoadedRelationsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    @property
+    def autocomplete_label(self) -> str:
+        """How pickers tell two articles apart: "Title — CNN, Apr 12, 2023" (needs `source`)."""
+        day = self.original_date
+        return f"{self.title} — {self.source.name}, {day:%b} {day.day}, {day.year}"
 
     @property
     def author_list(self) -> list["Author"]:

@@ -12,6 +12,7 @@ from articles.page_sections import article_page_sections
 from articles.pagination import BoundedPaginator
 from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
+from core.previews import noindex, previewed_object
 
 
 class ArticleListView(ListView):
@@ -44,6 +45,19 @@ class ArticleDetailView(DetailView):
             sections=article_page_sections(),  # what the apps above add (page_sections.py)
             **kwargs,
         )
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """A draft as readers will see it, through a shared preview link (core/previews.py)."""
+
+    def get_object(self, queryset=None):
+        return previewed_object(self.kwargs["token"], Article.objects.with_related())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        return noindex(super().render_to_response(context, **response_kwargs))
 
 
 class _FilteredArticleList(ArticleListView):

@@ -2,6 +2,7 @@
 
 import datetime
 
+import reversion
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableAdminBase,
@@ -15,13 +16,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from reversion_compare.admin import CompareVersionAdmin
 
 from articles.models import Article
 from briefing import services
 from briefing.forms import BriefingAdminForm
 from briefing.models import Briefing, BriefingEntry
 from briefing.views import day_page_data, entries_prefetch, support_box
+from core.admin_previews import PreviewLinksAdminMixin
 from core.admin_widgets import OneLookupFormSet, SafeAutocompleteMixin
+from core.editor import warn_about_removed_images
 
 
 def _long_date(day: datetime.date) -> str:
@@ -46,15 +50,31 @@ class BriefingEntryInline(SafeAutocompleteMixin, SortableTabularInline):
         return ["article"] if admin.site.is_registered(Article) else []
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article")
+        return super().get_queryset(request).select_related("article__source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # Chosen articles are labelled with their source and date (choice_label).
+            kwargs["queryset"] = Article.objects.select_related("source")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="status")
     def article_status(self, entry):
         return entry.article.get_status_display() if entry.article_id else ""
 
 
+# Revisions (History: compare, restore) of a briefing's text and its entries: order, sections.
+reversion.register(BriefingEntry)
+reversion.register(Briefing, follow=["entries"])
+# What restoring an old revision keeps as it is now: it never publishes or unpublishes, and
+# the version number only grows (an editor's open form must still notice the restore).
+PUBLISHING_STATE = ["status", "published_at", "publish_at", "email_subscribers", "version"]
+
+
 @admin.register(Briefing)
-class BriefingAdmin(SortableAdminBase, admin.ModelAdmin):
+class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdmin):
+    history_latest_first = True
+    preview_link_route = "briefing:briefing_preview_link"
     form = BriefingAdminForm
     change_form_template = "admin/briefing/briefing/change_form.html"
     inlines = [BriefingEntryInline]
@@ -65,12 +85,31 @@ class BriefingAdmin(SortableAdminBase, admin.ModelAdmin):
     actions = ["publish_selected"]
     fieldsets = [
         (None, {"fields": ["date", "title", "intro", "expected_version"]}),
-        ("Publishing", {"fields": ["status", "publish_at", "published_at", "email_subscribers"]}),
-    ]
-    readonly_fields = ["status", "published_at"]
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status", "publish_at", "published_at", "email_subscribers", "share_preview",
+                ]
+            },
+        ),
+    ]  # fmt: skip
+    readonly_fields = ["status", "published_at", "share_preview"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_total=Count("entries"))
+
+    def save_model(self, request, obj, form, change):
+        warn_about_removed_images(request, obj.intro)
+        for field, value in getattr(request, "briefing_publishing_state", {}).items():
+            setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore a revision's text and entries (order, sections), not its publishing state."""
+        current = Briefing.objects.filter(pk=object_id).values(*PUBLISHING_STATE).first()
+        request.briefing_publishing_state = current or {}
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="articles", ordering="entry_total")
     def entry_count(self, briefing):

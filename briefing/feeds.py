@@ -1,12 +1,12 @@
 """RSS and Atom feeds of the published briefings, each item carrying the whole briefing."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
 from briefing.models import Briefing
 from briefing.views import entries_prefetch, render_body, with_other_coverage
+from core import site_settings
 
 
 class BriefingRssFeed(Feed):
@@ -14,7 +14,7 @@ class BriefingRssFeed(Feed):
     description = "Each day's briefing: excerpts of the world's press, credited to their sources."
 
     def title(self):
-        return settings.SITE_NAME
+        return site_settings.current().name
 
     def items(self):
         briefings = Briefing.objects.published().prefetch_related(entries_prefetch())[:20]

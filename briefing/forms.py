@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from briefing.models import Briefing
+from core.editor import RichTextWidget
 
 CHANGED_IN_BETWEEN = (
     "Someone else saved this briefing after you opened it, so your changes were not saved "
@@ -18,9 +19,11 @@ class BriefingAdminForm(forms.ModelForm):
     class Meta:
         model = Briefing
         fields = ["date", "title", "intro", "email_subscribers", "publish_at"]
+        widgets = {"intro": RichTextWidget}
         help_texts = {
             "publish_at": "For “Schedule”: when the briefing goes live (and is emailed).",
-            "intro": "Optional. Basic formatting (paragraphs, links, bold, lists) is kept.",
+            "intro": "Optional. Paragraphs, bold, italics, links, lists, quotes and headings "
+            "are kept.",
         }
 
     def __init__(self, *args, **kwargs):

@@ -92,7 +92,9 @@ class BriefingEntry(LoadedRelationsMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.position}. {self.article}"
+        # As revisions compare entries: place, article and the section it opens.
+        section = f" (opens “{self.section}”)" if self.section else ""
+        return f"{self.position}. {self.article}{section}"
 
 
 class CacheGeneration(models.Model):

@@ -13,6 +13,7 @@ from articles.signals import articles_changed
 from briefing import cache
 from briefing.models import Briefing, BriefingEntry
 from core.deferred import run_once
+from core.models import SiteSettings
 from stories.signals import story_changed
 
 # kwargs: briefing (just published, in the publishing transaction).
@@ -29,5 +30,6 @@ def _invalidate(_keys=frozenset()) -> None:
 @receiver(post_delete, sender=BriefingEntry, dispatch_uid="briefing_cache_entry_deleted")
 @receiver(articles_changed, dispatch_uid="briefing_cache_articles_changed")
 @receiver(story_changed, dispatch_uid="briefing_cache_story_changed")
+@receiver(post_save, sender=SiteSettings, dispatch_uid="briefing_cache_site_settings_saved")
 def readers_pages_changed(sender, **kwargs):
     run_once(_invalidate)

@@ -26,6 +26,11 @@ urlpatterns = [
     path("briefings/", views.ArchiveView.as_view(), name="archive"),
     path("briefings/feed/rss/", feeds.BriefingRssFeed(), name="feed_rss"),
     path("briefings/feed/atom/", feeds.BriefingAtomFeed(), name="feed_atom"),
+    path(
+        "preview/briefings/<str:token>/",
+        views.briefing_preview_link,
+        name="briefing_preview_link",
+    ),
     path("briefings/<int:year>/", views.YearView.as_view(), name="archive_year"),
     path("briefings/<int:year>/<dd:month>/", views.MonthView.as_view(), name="archive_month"),
     path(

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import (
@@ -26,6 +27,8 @@ from django.views.generic import (
 from articles.models import ArticleAuthor
 from briefing import cache
 from briefing.models import Briefing, BriefingEntry
+from core import site_settings
+from core.previews import noindex, previewed_object
 from stories.coverage import other_coverage_for
 
 
@@ -68,12 +71,8 @@ def day_page_data(briefing: Briefing | None) -> dict | None:
 
 
 def support_box() -> list[dict]:
-    """The donation and supporting-member links configured in settings (may be empty)."""
-    links = [
-        (settings.DONATION_URL, settings.DONATION_TEXT, "donate"),
-        (settings.MEMBERSHIP_URL, settings.MEMBERSHIP_TEXT, "membership"),
-    ]
-    return [{"url": url, "text": text, "kind": kind} for url, text, kind in links if url]
+    """The donation and supporting-member links of the site settings (may be empty)."""
+    return site_settings.current().support_links
 
 
 CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"
@@ -191,3 +190,12 @@ class MonthView(_Archive, MonthArchiveView):
         ]
         context["weekdays"] = [calendar.day_abbr[(i) % 7] for i in range(7)]
         return context
+
+
+def briefing_preview_link(request, token: str):
+    """A draft briefing as readers will see it, through a shared preview link."""
+    queryset = Briefing.objects.prefetch_related(entries_prefetch(published_only=False))
+    briefing = previewed_object(token, queryset)
+    context = {"page": day_page_data(briefing), "support_links": support_box(), "preview": True}
+    response = TemplateResponse(request, "briefing/briefing_detail.html", context)
+    return noindex(response.render())

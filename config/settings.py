@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "adminsortable2",
     "axes",
+    "django_prose_editor",
+    "reversion",
+    "reversion_compare",
     # Ours, lowest layer first: each imports only those above it (tests/core/test_layers.py).
     "core",
     "articles",
@@ -163,6 +166,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads (the site logo, images in excerpts): under MEDIA_ROOT, served at MEDIA_URL (by the
+# development server with DEBUG; in production by the web server in front, or a storage backend).
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+DESK_IMAGE_MAX_BYTES = env_int("DESK_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -237,6 +245,8 @@ BRIEFING_EMAIL_SUBJECT = os.environ.get(
 )
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 LIST_ID = os.environ.get("LIST_ID", "")
+# How long a shared preview link of a draft stays readable (days; the desk can revoke it).
+PREVIEW_LINK_DAYS = env_int("PREVIEW_LINK_DAYS", 7)
 SUBSCRIBER_CONFIRM_MAX_AGE = env_int("SUBSCRIBER_CONFIRM_MAX_AGE", 3 * 86400)
 PENDING_SIGNUP_PURGE_AFTER = env_int("PENDING_SIGNUP_PURGE_AFTER", 7 * 86400)
 SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")

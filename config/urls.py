@@ -34,5 +34,10 @@ urlpatterns = [
     path("", include("briefing.urls")),
 ]
 
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

@@ -8,9 +8,11 @@ Each row of an inline looks its chosen object up with a query of its own (a brie
 entries, twenty queries); `OneLookupFormSet` loads the chosen objects of every row at once.
 """
 
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, ModelChoiceField
+from django.utils.functional import cached_property
 
 
 def valid_keys(field, values) -> list:
@@ -30,8 +32,22 @@ def valid_keys(field, values) -> list:
 
 
 class _ValidKeysOnly:
+    """Drops tampered values; takes the chosen objects from `preloaded` (set by
+    OneLookupFormSet for all rows at once) instead of a query per row."""
+
+    preloaded: dict | None = None
+
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, valid_keys(self.field, value), attr)
+        value = [str(v) for v in valid_keys(self.field, value) if v not in ("", None)]
+        if self.preloaded is None or not set(value) <= self.preloaded.keys():
+            return super().optgroups(name, value, attr)
+        default = (None, [], 0)
+        if not self.is_required and not self.allow_multiple_selected:
+            default[1].append(self.create_option(name, "", "", False, 0))
+        for key in value if self.allow_multiple_selected else value[:1]:
+            option = choice_label(self.preloaded[key])
+            default[1].append(self.create_option(name, key, option, True, len(default[1])))
+        return [default]
 
 
 class SafeAutocompleteSelect(_ValidKeysOnly, AutocompleteSelect):
@@ -40,6 +56,19 @@ class SafeAutocompleteSelect(_ValidKeysOnly, AutocompleteSelect):
 
 class SafeAutocompleteSelectMultiple(_ValidKeysOnly, AutocompleteSelectMultiple):
     pass
+
+
+def choice_label(obj) -> str:
+    """A picker's label: the object's `autocomplete_label` when it has one (articles show
+    their source and date, so two of the same title can be told apart), else str()."""
+    return str(getattr(obj, "autocomplete_label", None) or obj)
+
+
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete answers, labelled with `choice_label`."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {**super().serialize_result(obj, to_field_name), "text": choice_label(obj)}
 
 
 class PreloadedModelChoiceField(ModelChoiceField):
@@ -55,29 +84,39 @@ class PreloadedModelChoiceField(ModelChoiceField):
                 return found
         return super().to_python(value)
 
+    def label_from_instance(self, obj):
+        return choice_label(obj)
+
 
 class OneLookupFormSet(BaseInlineFormSet):
-    """Loads the objects chosen in all rows of a bound inline with one query per field."""
+    """Loads the objects chosen in all rows of an inline with one query per field, to
+    validate a posted form and to label the rows of a shown one alike."""
 
-    def full_clean(self):
-        if self.is_bound:
-            for name in self._preloadable_fields():
-                self._preload(name)
-        super().full_clean()
+    @cached_property
+    def forms(self):
+        forms = super().forms
+        for name in self._preloadable_fields(forms):
+            self._preload(forms, name)
+        return forms
 
-    def _preloadable_fields(self) -> list[str]:
-        fields = self.forms[0].fields.items() if self.forms else ()
+    def _preloadable_fields(self, forms) -> list[str]:
+        fields = forms[0].fields.items() if forms else ()
         return [name for name, f in fields if isinstance(f, PreloadedModelChoiceField)]
 
-    def _preload(self, name: str) -> None:
-        field = self.forms[0].fields[name]
+    def _preload(self, forms, name: str) -> None:
+        field = forms[0].fields[name]
         model_field = self.model._meta.get_field(name)
-        values = valid_keys(model_field, {form[name].data for form in self.forms} - {None, ""})
+        chosen_values = {
+            form[name].data if self.is_bound else form.initial.get(name) for form in forms
+        }
+        values = valid_keys(model_field, {str(v) for v in chosen_values - {None, ""}})
         key = field.to_field_name or "pk"
-        chosen = field.queryset.filter(**{f"{key}__in": values})
+        chosen = field.queryset.filter(**{f"{key}__in": values}) if values else []
         preloaded = {str(getattr(obj, key)): obj for obj in chosen}
-        for form in self.forms:
+        for form in forms:
             form.fields[name].preloaded = preloaded
+            widget = form.fields[name].widget
+            getattr(widget, "widget", widget).preloaded = preloaded  # the admin wraps it
 
 
 class SafeAutocompleteMixin:

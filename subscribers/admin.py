@@ -9,7 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
+from briefing.admin import BriefingAdmin
+from briefing.models import Briefing
 from subscribers import services
+from subscribers.desk import PublishWithEmailAdminMixin
 from subscribers.models import BriefingSend, Delivery, Subscriber
 
 
@@ -150,3 +153,12 @@ class BriefingSendAdmin(admin.ModelAdmin):
     def retry_failed(self, request, queryset):
         total = sum(services.briefing_send_retry_failed(send=send) for send in queryset)
         self.message_user(request, f"{total} failed deliveries queued again.")
+
+
+# The briefing desk, with the mailing list's part (subscribers/desk.py).
+admin.site.unregister(Briefing)
+
+
+@admin.register(Briefing)
+class EmailingBriefingAdmin(PublishWithEmailAdminMixin, BriefingAdmin):
+    pass

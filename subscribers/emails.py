@@ -22,6 +22,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.text import slugify
 
 from briefing.models import Briefing
+from core import site_settings
 from subscribers.models import Subscriber
 
 # Placeholders survive template escaping and CSS inlining (no <, >, &, quotes in them).
@@ -56,14 +57,15 @@ def list_id() -> str:
 
 def briefing_subject(briefing: Briefing) -> str:
     day = briefing.date
+    site = site_settings.current()
     return one_line(
-        settings.BRIEFING_EMAIL_SUBJECT.format(
+        site.email_subject.format(
             title=briefing.title,
             weekday=f"{day:%A}",
             month=f"{day:%B}",
             day=day.day,
             year=day.year,
-            site_name=settings.SITE_NAME,
+            site_name=site.name,
         )
     )
 
@@ -73,9 +75,23 @@ def greeting(subscriber: Subscriber) -> str:
     return f"Good morning, {name}." if name else "Good morning."
 
 
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_LIST_ITEM = re.compile(r"<li[^>]*>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_BOLD = re.compile(r"</?(?:strong|b)>", re.IGNORECASE)
+
+
+def _link_as_text(match: re.Match) -> str:
+    href, text = match[1], match[2]
+    return text if strip_tags(text).strip() == href else f"{text} ({href})"
+
+
 def plain_text(html_fragment: str) -> str:
-    """Sanitized HTML as readable plain text: paragraphs kept, tags dropped, entities decoded."""
-    text = re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", html_fragment)
+    """Sanitized HTML as readable plain text: paragraphs, list items ("• ") and headings kept
+    apart, links followed by their address, bold as *bold*, entities decoded."""
+    text = _LINK.sub(_link_as_text, html_fragment)
+    text = _LIST_ITEM.sub("\n\n• ", text)
+    text = _BOLD.sub("*", _BLOCK_END.sub("\n\n", text))
     paragraphs = (" ".join(part.split()) for part in unescape(strip_tags(text)).split("\n\n"))
     return "\n\n".join(wrap(p) for p in paragraphs if p)
 
@@ -140,7 +156,7 @@ class BriefingEmail:
             "briefing": briefing,
             "entries": [with_plain_text(entry) for entry in entries],
             "subject": self.subject,
-            "site_name": settings.SITE_NAME,
+            "site_name": site_settings.current().name,
             "site_url": settings.SITE_URL,
             "briefing_url": absolute(briefing.get_absolute_url()),
             "greeting": GREETING,
@@ -204,12 +220,12 @@ def sample_subscriber(*, email: str = "reader@example.org", name: str = "") -> S
 def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlternatives:
     context = {
         "subscriber": subscriber,
-        "site_name": settings.SITE_NAME,
+        "site_name": site_settings.current().name,
         "confirm_url": absolute(reverse("subscribers:confirm", kwargs={"token": token})),
         "max_age_days": max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
     }
     message = EmailMultiAlternatives(
-        subject=one_line(f"Confirm your subscription to the {settings.SITE_NAME}"),
+        subject=one_line(f"Confirm your subscription to the {context['site_name']}"),
         body=render_to_string("subscribers/email/confirm.txt", context),
         to=[recipient(subscriber)],
         headers={"Message-ID": make_msgid(idstring="confirm", domain=site_domain())},

@@ -19,6 +19,8 @@ class FormFields(HTMLParser):
         if tag == "form":
             self.forms_seen += 1
             self.inside = self.forms_seen == self.form_index
+        if tag == "option" and self.inside and self.select and "selected" in attrs:
+            self.fields[self.select] = attrs.get("value") or ""
         if not self.inside or not attrs.get("name"):
             return
         name = attrs["name"]

@@ -80,7 +80,7 @@ def test_sidebar_is_served_from_cache_after_the_first_page(client, seed_article)
     cold = queries_for(client, "/articles/")
     with CaptureQueriesContext(connection) as warm:
         client.get("/articles/")
-    assert len(warm) == cold - 2
+    assert len(warm) == cold - 3  # the sidebar's two queries, the site settings' one
 
 
 def article_form(source, authors, tags, number: int) -> dict:
@@ -118,7 +118,7 @@ def statements(captured, start: str) -> int:
     [(3, ["grain", "ukraine", "wheat"]), (3, ["barley", "rye", "oats"]), (8, list("abcdefgh"))],
     ids=["3 authors, 3 known tags", "3 authors, 3 new tags", "8 authors, 8 new tags"],
 )
-def test_adding_an_article_with_its_authors_and_tags_costs_at_most_20_queries(
+def test_adding_an_article_with_its_authors_and_tags_costs_at_most_27_queries(
     editor_client, client, authors, tags
 ):
     source = SourceFactory(name="CNN", slug="cnn")
@@ -131,7 +131,9 @@ def test_adding_an_article_with_its_authors_and_tags_costs_at_most_20_queries(
         response = editor_client.post(url, article_form(source, writers[:authors], tags, 1))
 
     assert response.status_code == 302
-    assert len(captured) <= 20
+    # 20 before revisions: the revision that keeps the editor's work adds a savepoint and its
+    # release, an existence check, the revision and its versions; the slug is checked once.
+    assert len(captured) <= 27
     # Each derived update once, after the commit, whatever the number of authors and tags.
     assert statements(captured, "UPDATE articles_article AS a SET search_vector") == 1
     assert statements(captured, "SELECT pg_advisory_xact_lock") == 1  # the fingerprint

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from briefing.models import Briefing
-from core.sanitize import clean_html
+from core.sanitize import clean_html, desk_image_prefix, images_removed
 from tests.factories import ArticleFactory
 from tests.xss import PAYLOADS, dangers_in
 
@@ -55,7 +55,7 @@ def test_safe_formatting_and_links_survive():
 
 
 def test_non_breaking_spaces_are_kept_as_typed():
-    assert clean_html("<p>\u00a0A Russian\u00a0group</p>") == "<p>\u00a0A Russian\u00a0group</p>"
+    assert clean_html("<p>\u00a0A Russian\u00a0group</p>") == "<p>&nbsp;A Russian&nbsp;group</p>"
 
 
 @pytest.mark.parametrize(
@@ -67,5 +67,36 @@ def test_styles_that_could_hide_text_are_dropped(style):
 
 def test_typographic_styles_are_kept():
     assert clean_html('<p style="text-align: center">t</p>') == (
-        '<p style="text-align: center;">t</p>'
+        '<p style="text-align:center">t</p>'
     )
+
+
+def test_script_and_style_text_goes_with_the_element():
+    html = clean_html(
+        "<p>Before</p><script>alert(2)</script><style>p{color:red}</style><p>after</p>"
+    )
+    assert html == "<p>Before</p><p>after</p>"
+
+
+def test_bare_domains_in_the_text_are_not_made_links():
+    assert clean_html("<p>See example.org or www.cnn.com</p>") == (
+        "<p>See example.org or www.cnn.com</p>"
+    )
+
+
+def test_images_from_elsewhere_are_removed_and_counted():
+    html = '<p>A<img src="https://tracker.example/p.gif" alt="x">B</p>'
+    assert clean_html(html) == "<p>AB</p>"
+    assert images_removed(html) == 1
+
+
+def test_images_uploaded_through_the_desk_are_kept(settings):
+    src = f"{desk_image_prefix()}2026/map.png"
+    html = f'<p><img src="{src}" alt="The map"></p>'
+    assert clean_html(html) == html
+    assert images_removed(html) == 0
+
+
+def test_a_path_escaping_the_desk_image_folder_is_not_an_upload():
+    html = f'<p><img src="{desk_image_prefix()}../secret.png"></p>'
+    assert clean_html(html) == "<p></p>"

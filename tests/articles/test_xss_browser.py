@@ -48,3 +48,17 @@ def test_list_search_and_feed_pages_with_payloads_run_no_script(
         f"/sources/{poisoned_article.source.slug}/",
     ):
         assert fired_scripts(page, live_server.url + path) == [], path
+
+
+def test_no_text_of_a_pasted_script_or_style_is_left_visible(page, live_server, poisoned_article):
+    page.goto(live_server.url + poisoned_article.get_absolute_url())
+    # What the browser itself reads as script or style text in the raw paste (never run).
+    hidden_texts = page.evaluate(
+        """(html) => [...new DOMParser().parseFromString(html, "text/html")
+                .querySelectorAll("script, style")]
+            .map((element) => element.textContent.trim()).filter((text) => text.length > 3)""",
+        "\n".join(PAYLOADS),
+    )
+    visible = page.inner_text(".excerpt")
+    assert any("alert(" in text for text in hidden_texts)  # the corpus has such scripts
+    assert [text for text in hidden_texts if text in visible] == []

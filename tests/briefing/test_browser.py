@@ -57,6 +57,8 @@ def test_editor_composes_reorders_previews_and_publishes_a_briefing(live_server,
 
     # Publish, and see it on the home page in that order.
     page.click("input[name=_publish]")
+    expect(page.get_by_role("heading", name="Email 0 subscribers now?")).to_be_visible()
+    page.click("input[name=_confirm]")
     expect(page.locator(".messagelist")).to_contain_text("is published")
     expect(page.locator(".messagelist")).to_contain_text("“Alpha report”")
     page.context.clear_cookies()

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from core import deferred
 
 # Articles first: the briefings refer to them.
-DEMO_FIXTURES = ["demo", "demo_briefings"]
+DEMO_FIXTURES = ["demo", "demo_briefings", "demo_site"]  # demo_site: the seed page's support box
 
 
 class Command(BaseCommand):
