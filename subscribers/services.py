@@ -203,10 +203,21 @@ def _import_one(*, address: str, name: str, report: ImportReport) -> None:
         report.updated += 1
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """The value as a CSV cell that a spreadsheet shows as text, never runs (OWASP's advice:
+    a leading apostrophe)."""
+    text = str(value or "")
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def subscribers_export_rows(queryset):
     yield EXPORT_FIELDS
     for subscriber in queryset.order_by("pk").iterator(chunk_size=2000):
-        yield [str(getattr(subscriber, name) or "") for name in EXPORT_FIELDS]
+        yield [csv_cell(getattr(subscriber, name)) for name in EXPORT_FIELDS]
 
 
 # --- Sending a briefing ------------------------------------------------------------------------
