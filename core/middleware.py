@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseBadRequest
 from django.template.response import SimpleTemplateResponse
 
 from core import deferred
@@ -65,3 +66,21 @@ class DeferredUpdatesMiddleware:
     def __call__(self, request):
         with deferred.batch():
             return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query string or a form field is never meaningful, and
+    PostgreSQL refuses it in any query (a 500 anyone could trigger, through an admin filter, a
+    search or an autocomplete term): such a request is a plain 400."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET) or _has_nul(request.POST):
+            return HttpResponseBadRequest("Bad request: NUL character.")
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)
