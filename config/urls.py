@@ -7,8 +7,9 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from briefing.sitemaps import sitemaps as briefing_sitemaps
+from core.sitemaps import from_site_url
 
-sitemaps = {**briefing_sitemaps, **article_sitemaps}
+sitemaps = from_site_url({**briefing_sitemaps, **article_sitemaps})
 
 admin.site.site_header = f"{settings.SITE_NAME} — editorial desk"
 admin.site.site_title = settings.SITE_NAME

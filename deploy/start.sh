@@ -2,5 +2,6 @@
 # The one start script: apply migrations, then serve with gunicorn (gunicorn.conf.py).
 set -eu
 cd "$(dirname "$0")/.."
+python -m config.production  # refuses to start without DATABASE_URL and SITE_URL
 python manage.py migrate --noinput
 exec gunicorn config.wsgi:application --config gunicorn.conf.py --no-control-socket "$@"

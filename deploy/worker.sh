@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 # db_worker exits when its database goes away (django-tasks-db re-raises connection errors), so
 # a database restart would stop the queue for good: start it again after a pause. SIGTERM or
 # SIGINT stops the worker (it finishes its current task) and this loop.
+python -m config.production  # refuses to start without DATABASE_URL and SITE_URL
 child=""
 trap 'trap - TERM INT; kill -TERM "$child" 2>/dev/null || true; wait || true; exit 0' TERM INT
 while :; do
