@@ -240,6 +240,13 @@ SUBSCRIBER_CONFIRM_MAX_AGE = env_int("SUBSCRIBER_CONFIRM_MAX_AGE", 3 * 86400)
 PENDING_SIGNUP_PURGE_AFTER = env_int("PENDING_SIGNUP_PURGE_AFTER", 7 * 86400)
 SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")
 SUBSCRIBE_RATE_PER_CLIENT = os.environ.get("SUBSCRIBE_RATE_PER_CLIENT", "20/3600")
+# The mail provider's tracking webhooks (django-anymail, /anymail/<provider>/tracking/): the
+# shared secret, "user:password", that the provider sends as HTTP basic auth (give it the URL
+# https://user:password@your-site/anymail/amazon_ses/tracking/), and Mailgun's signing key.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
 # The welcome email after a subscriber confirms (on unless turned off).
 SUBSCRIBER_WELCOME_EMAIL = env_bool("SUBSCRIBER_WELCOME_EMAIL", True)
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100)

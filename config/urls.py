@@ -17,6 +17,8 @@ admin.site.index_title = "Compose and publish"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The mail provider's bounce and complaint webhooks (subscribers/webhooks.py).
+    path("anymail/", include("subscribers.webhooks")),
     path(
         "sitemap.xml",
         cache_page(600)(sitemap_views.sitemap),
