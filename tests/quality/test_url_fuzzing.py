@@ -56,7 +56,9 @@ ROUTES = [
     ],
 )
 def test_the_urls_the_review_crashed_answer_4xx(client, url):
-    assert 400 <= client.get(url).status_code < 500
+    # A NUL in a path is a 400, in a query it is dropped (the search page answers as usual).
+    expected = 200 if url.startswith("/search/") else 400 if "%00" in url else 404
+    assert client.get(url).status_code == expected
 
 
 @pytest.mark.parametrize(
