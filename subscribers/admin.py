@@ -133,6 +133,7 @@ class BriefingSendAdmin(admin.ModelAdmin):
         "rate",
         "complaints",
         "failures",
+        "provider_events",
     ]
     actions = ["retry_failed"]
     change_list_template = "subscribers/admin/briefingsend_change_list.html"
@@ -204,6 +205,30 @@ class BriefingSendAdmin(admin.ModelAdmin):
             "",
             "<li><strong>{}</strong> — {} attempt(s), {}: {}</li>",
             ((d.subscriber.email, d.attempts, d.updated_at, d.last_error) for d in failed),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "None"
+
+    @admin.display(description="Bounces and complaints from the provider (the 100 most recent)")
+    def provider_events(self, send):
+        events = (
+            DeliveryEvent.objects.filter(delivery__send=send)
+            .exclude(type=DeliveryEvent.Type.DELIVERED)
+            .select_related("subscriber")
+            .order_by("-received_at")[:100]
+        )
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> — {} ({}, {}): {}</li>",
+            (
+                (
+                    e.subscriber.email if e.subscriber else "?",
+                    e.get_type_display(),
+                    e.provider,
+                    e.occurred_at or e.received_at,
+                    e.description,
+                )
+                for e in events
+            ),
         )
         return format_html("<ul>{}</ul>", rows) if rows else "None"
 

@@ -114,11 +114,11 @@ def test_thirty_guesses_with_varied_forwarded_for_headers_are_locked(editor):
 
 
 def test_nobody_can_lock_out_an_editor_by_forging_their_address(editor):
-    # The attacker (198.51.100.66) sends the editor's address; the proxy appends its own view.
+    # The attacker (81.2.69.200) sends the editor's address; the proxy appends its own view.
     for n in range(10):
-        forged = "203.0.113.7, 198.51.100.66"
+        forged = "81.2.69.160, 81.2.69.200"
         log_in(Client(), f"wrong-{n}", ip=PROXY, HTTP_X_FORWARDED_FOR=forged)
-    editor_itself = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    editor_itself = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR="81.2.69.160")
     assert is_logged_in(editor_itself)
 
 

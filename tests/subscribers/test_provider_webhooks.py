@@ -234,6 +234,17 @@ def post_three_times(client, payload):
     assert codes == [200, 200, 200]
 
 
+def client_of_admin_page(send) -> str:
+    """The send's page in the admin, as the list's manager sees it."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    chief = User.objects.create_superuser("chief", "chief@example.org", "chief-pw")
+    session = Client()
+    session.force_login(chief)
+    return session.get(f"/admin/subscribers/briefingsend/{send.pk}/change/").text
+
+
 # --- What each event does, once ----------------------------------------------------------------
 
 
@@ -247,6 +258,8 @@ def test_a_hard_bounce_suppresses_the_address_before_the_next_send(client, sent,
     assert (event.provider, event.type) == (NAMES[provider], DeliveryEvent.Type.BOUNCED)
     assert event.delivery == delivery  # recorded on the email it is about
     assert event.subscriber == subscriber
+    page = client_of_admin_page(delivery.send)
+    assert "ann@example.org" in page and "Hard bounce" in page
     send, _ = briefing_send_create(briefing=briefing_of([ArticleFactory()]))
     assert not send.deliveries.filter(subscriber=subscriber).exists()
 
