@@ -15,12 +15,14 @@ RUN pip wheel --wheel-dir /wheels .
 # Runtime stage: slim image, non-root user, static files collected at build time.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    DJANGO_SETTINGS_MODULE=config.settings STATIC_ROOT=/app/var/static PORT=8000
+    DJANGO_SETTINGS_MODULE=config.settings STATIC_ROOT=/app/staticfiles PORT=8000
 RUN groupadd --system briefing && useradd --system --gid briefing --home-dir /app briefing
 COPY --from=build /wheels /wheels
 RUN pip install /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
-COPY --chown=briefing:briefing . .
+# The code and the collected static files belong to root: the runtime user can read them,
+# never change them. Only var/ (scratch) is its own.
+COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown -R briefing:briefing /app/var
 USER briefing

@@ -3,6 +3,19 @@
 import multiprocessing
 import os
 
+from gunicorn.http import wsgi as _wsgi
+
+# No "Server: gunicorn" header: gunicorn has no setting for it, so its default headers are
+# taken without that line (the proxy in front may add its own, or not).
+_default_headers = _wsgi.Response.default_headers
+
+
+def _headers_without_server(self):
+    return [line for line in _default_headers(self) if not line.startswith("Server:")]
+
+
+_wsgi.Response.default_headers = _headers_without_server
+
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Sync workers: (2 x cores) + 1 is gunicorn's own advice for I/O-bound Django pages.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -16,16 +29,13 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "500"))
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = (
-    '{"time":"%(t)s","logger":"gunicorn.access","remote_addr":"%(h)s","method":"%(m)s",'
-    '"path":"%(U)s","query":"%(q)s","status":%(s)s,"bytes":"%(B)s","duration_ms":%(M)s,'
-    '"user_agent":"%(a)s"}'
-)
+# One JSON object per line, tokens masked (config/logging.py).
+logger_class = "config.logging.JSONAccessLogger"
 # No control socket under ~/.gunicorn: containers and CI have no use for it.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # One JSON object per line: gunicorn's own events through the app's formatter; access lines
-# are already JSON (access_log_format above).
+# are already JSON (JSONAccessLogger).
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from reversion_compare.admin import CompareVersionAdmin
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
@@ -196,3 +198,19 @@ class ArticleAdmin(
             obj.added_by = request.user
         warn_about_removed_images(request, obj.excerpt)
         super().save_model(request, obj, form, change)
+
+
+# django-taggit's own Tag admin has an inline of every tagged item, of any content type, with
+# a free object id, labelled with the tagged object: through it an editor could read any
+# subscriber's address or staff username ("alice@example.org tagged with x"). Tags are edited
+# here without it, and deleting one lists only the tags, never what they tag.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(taggit_admin.TagAdmin):
+    inlines = []
+
+    def get_deleted_objects(self, objs, request):
+        _, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return [str(tag) for tag in objs], model_count, perms_needed, protected

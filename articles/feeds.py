@@ -4,6 +4,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article
@@ -26,7 +27,9 @@ class RecentArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return description(article)
+        # RSS descriptions and Atom summaries (type="html") are read as HTML: the plain-text
+        # pull quote or excerpt is escaped, so what an editor typed shows as text.
+        return escape(description(article))
 
     def item_author_name(self, article):
         return article.byline or article.source.name

@@ -3,6 +3,7 @@ article, so the original's URL, publisher and authors are named as that work's."
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -18,7 +19,8 @@ def article_json_ld(article, request) -> dict:
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        # From SITE_URL, not the request's Host: canonical and og:url name one address.
+        "url": settings.SITE_URL + article.get_absolute_url(),
         "datePublished": article.published_at,
         "dateModified": article.updated_at,
         "description": description(article),

@@ -70,6 +70,7 @@ def production_env(**extra: str) -> dict[str, str]:
         "DEBUG": "false",
         "HTTPS": "false",
         "LOG_LEVEL": "WARNING",
+        "SITE_URL": os.environ.get("SITE_URL") or "http://127.0.0.1:8000",
         **extra,
     }
 

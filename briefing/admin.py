@@ -128,7 +128,7 @@ class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdm
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
         return [
-            path("<path:object_id>/preview/", preview, name="briefing_briefing_preview"),
+            path("<int:object_id>/preview/", preview, name="briefing_briefing_preview"),
             *super().get_urls(),
         ]
 

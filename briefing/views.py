@@ -76,6 +76,10 @@ def support_box() -> list[dict]:
 
 
 CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"
+# Only the hidden field {% csrf_token %} renders is swapped for the reader's token: the same
+# text anywhere else (a link in an editor's excerpt) stays as it is. Editors' HTML is
+# sanitized, so its quotes are escaped and can never spell this field.
+CSRF_FIELD = 'name="csrfmiddlewaretoken" value="{}"'
 
 
 class _BriefingPage(TemplateView):
@@ -89,7 +93,8 @@ class _BriefingPage(TemplateView):
         # The header shows today's date: a new day is a new page.
         key = f"page:{request.path}:{timezone.localdate().isoformat()}"
         page = cache.cached(key, self.render_for_cache)
-        return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+        field = CSRF_FIELD.format(CSRF_PLACEHOLDER)
+        return HttpResponse(page.replace(field, CSRF_FIELD.format(get_token(request))))
 
     def render_for_cache(self) -> str:
         context = self.get_context_data(**self.kwargs)
@@ -128,7 +133,7 @@ class BriefingDayView(_BriefingPage):
     def date(self) -> datetime.date:
         try:
             return datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             raise Http404("No such date.") from error
 
     def get_data(self):

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "reversion",
     "reversion_compare",
+    "anymail",
     # Ours, lowest layer first: each imports only those above it (tests/core/test_layers.py).
     "core",
     "articles",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -251,7 +253,15 @@ SUBSCRIBER_CONFIRM_MAX_AGE = env_int("SUBSCRIBER_CONFIRM_MAX_AGE", 3 * 86400)
 PENDING_SIGNUP_PURGE_AFTER = env_int("PENDING_SIGNUP_PURGE_AFTER", 7 * 86400)
 SUBSCRIBE_RATE_PER_ADDRESS = os.environ.get("SUBSCRIBE_RATE_PER_ADDRESS", "3/3600")
 SUBSCRIBE_RATE_PER_CLIENT = os.environ.get("SUBSCRIBE_RATE_PER_CLIENT", "20/3600")
-SUBSCRIBE_CLIENT_IP_HEADER = os.environ.get("SUBSCRIBE_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# The mail provider's tracking webhooks (django-anymail, /anymail/<provider>/tracking/): the
+# shared secret, "user:password", that the provider sends as HTTP basic auth (give it the URL
+# https://user:password@your-site/anymail/amazon_ses/tracking/), and Mailgun's signing key.
+ANYMAIL = {
+    "WEBHOOK_SECRET": os.environ.get("ANYMAIL_WEBHOOK_SECRET", ""),
+    "MAILGUN_WEBHOOK_SIGNING_KEY": os.environ.get("MAILGUN_WEBHOOK_SIGNING_KEY", ""),
+}
+# The welcome email after a subscriber confirms (on unless turned off).
+SUBSCRIBER_WELCOME_EMAIL = env_bool("SUBSCRIBER_WELCOME_EMAIL", True)
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 100)
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
@@ -274,15 +284,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False  # no start-up banner in every command's stdout (dumpdata > file)
-# Behind our proxy the client is the right-most X-Forwarded-For entry (the one the proxy
-# appended; anything left of it is client-supplied). LOGIN_PROXY_COUNT counts further trusted
-# proxies in the header (a CDN in front of the proxy).
-if BEHIND_PROXY:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
-    AXES_IPWARE_PROXY_ORDER = "left-most"
-    AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+# The client address (core/net.py): behind our proxy, the right-most X-Forwarded-For entry
+# (the one the proxy appended; anything left of it is client-supplied), after skipping
+# TRUSTED_PROXY_COUNT further proxies of ours (a CDN in front of the proxy). Login throttling
+# and the signup limits both use it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", env_int("LOGIN_PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 
 # The daily briefing: the reader-page cache (seconds; 0 turns it off) and the donation and
 # supporting-member box under each briefing (the box is left out when its URL is empty).

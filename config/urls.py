@@ -8,8 +8,9 @@ from django.views.generic import TemplateView
 from articles.sitemaps import sitemaps as article_sitemaps
 from briefing.sitemaps import sitemaps as briefing_sitemaps
 from monitoring.views import dashboard
+from core.sitemaps import from_site_url
 
-sitemaps = {**briefing_sitemaps, **article_sitemaps}
+sitemaps = from_site_url({**briefing_sitemaps, **article_sitemaps})
 
 admin.site.site_header = f"{settings.SITE_NAME} — editorial desk"
 admin.site.site_title = settings.SITE_NAME
@@ -18,6 +19,8 @@ admin.site.index_title = "Compose and publish"
 urlpatterns = [
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="dashboard"),
     path("admin/", admin.site.urls),
+    # The mail provider's bounce and complaint webhooks (subscribers/webhooks.py).
+    path("anymail/", include("subscribers.webhooks")),
     path(
         "sitemap.xml",
         cache_page(600)(sitemap_views.sitemap),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseBadRequest, QueryDict
 from django.template.response import SimpleTemplateResponse
 
 from core import deferred
@@ -65,3 +66,34 @@ class DeferredUpdatesMiddleware:
     def __call__(self, request):
         with deferred.batch():
             return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """A NUL character is never meaningful in a request, and PostgreSQL refuses it in any query
+    (a 500 anyone could trigger, through an admin filter, a search or an autocomplete term). In
+    the path or a posted form it is a plain 400; in a query string it is dropped, so a search
+    for "a\x00b" is a search for "ab" and still gets its page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.POST):
+            return HttpResponseBadRequest("Bad request: NUL character.")
+        if _has_nul(request.GET):
+            request.GET = _without_nul(request.GET)
+        return self.get_response(request)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in query.getlist(key)) for key in query)
+
+
+def _without_nul(query) -> QueryDict:
+    cleaned = QueryDict(mutable=True)
+    for key in query:
+        cleaned.setlist(
+            key.replace("\x00", ""), [v.replace("\x00", "") for v in query.getlist(key)]
+        )
+    cleaned._mutable = False
+    return cleaned

@@ -15,6 +15,7 @@ if [ -n "${METRICS_DIR:-}" ]; then
     mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 fi
 cleanup() { if [ -n "${METRICS_DIR:-}" ]; then rm -rf "$PROMETHEUS_MULTIPROC_DIR"; fi; }
+python -m config.production  # refuses to start without DATABASE_URL and SITE_URL
 child=""
 trap 'trap - TERM INT; kill -TERM "$child" 2>/dev/null || true; wait || true; cleanup; exit 0' TERM INT
 while :; do

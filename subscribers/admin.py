@@ -3,7 +3,8 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Min
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,7 +14,14 @@ from briefing.admin import BriefingAdmin
 from briefing.models import Briefing
 from subscribers import services
 from subscribers.desk import PublishWithEmailAdminMixin
-from subscribers.models import BriefingSend, Delivery, Subscriber
+from subscribers.models import BriefingSend, Delivery, DeliveryEvent, Subscriber
+
+
+def count_of(queryset, group_by: str) -> Coalesce:
+    """COUNT(*) of a subquery correlated on `group_by`, as an annotation: no join, so two
+    counts never multiply each other's rows."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 class Echo:
@@ -104,11 +112,49 @@ class SubscriberAdmin(admin.ModelAdmin):
         return render(request, "subscribers/admin/import.html", context)
 
 
+# Gmail's and Yahoo's rule for bulk senders (2024): spam complaints under 0.3 % of the emails.
+COMPLAINT_RATE_LIMIT = 0.003
+COMPLAINT_RATE_SENDS = 10  # the sends the rate on the list of sends is taken over
+
+
+def complaint_rate_text(complaints: int, sent: int) -> str:
+    if not sent:
+        return "—"
+    rate = complaints / sent
+    verdict = "over the 0.3 % limit" if rate >= COMPLAINT_RATE_LIMIT else "under 0.3 %"
+    return f"{rate:.2%} ({complaints} of {sent:,}; {verdict})"
+
+
 @admin.register(BriefingSend)
 class BriefingSendAdmin(admin.ModelAdmin):
-    list_display = ["briefing", "started_at", "finished_at", "state_counts", "rate"]
-    readonly_fields = ["briefing", "started_at", "finished_at", "state_counts", "rate", "failures"]
+    list_display = ["briefing", "started_at", "finished_at", "state_counts", "rate", "complaints"]
+    readonly_fields = [
+        "briefing",
+        "started_at",
+        "finished_at",
+        "state_counts",
+        "rate",
+        "complaints",
+        "failures",
+        "provider_events",
+    ]
     actions = ["retry_failed"]
+    change_list_template = "subscribers/admin/briefingsend_change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        recent = self.get_queryset(request).order_by("-started_at")[:COMPLAINT_RATE_SENDS]
+        totals = {"complaints": 0, "sent": 0}
+        for send in recent:
+            totals["complaints"] += send.complaint_count
+            totals["sent"] += send.sent_count
+        extra_context = {
+            **(extra_context or {}),
+            "complaint_rate": complaint_rate_text(totals["complaints"], totals["sent"]),
+            "complaint_rate_over": bool(totals["sent"])
+            and totals["complaints"] / totals["sent"] >= COMPLAINT_RATE_LIMIT,
+            "complaint_rate_sends": len(recent),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
 
     def has_add_permission(self, request):
         return False
@@ -117,7 +163,23 @@ class BriefingSendAdmin(admin.ModelAdmin):
         return False  # its deliveries are the proof of who was mailed: deleting invites doubles
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("briefing")
+        deliveries = Delivery.objects.filter(send=OuterRef("pk"))
+        complaints = DeliveryEvent.objects.filter(
+            delivery__send=OuterRef("pk"), type=DeliveryEvent.Type.COMPLAINED
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("briefing")
+            .annotate(
+                sent_count=count_of(deliveries.filter(status=Delivery.Status.SENT), "send"),
+                complaint_count=count_of(complaints, "delivery__send"),
+            )
+        )
+
+    @admin.display(description="Spam complaints")
+    def complaints(self, send):
+        return complaint_rate_text(send.complaint_count, send.sent_count)
 
     @admin.display(description="Deliveries by state")
     def state_counts(self, send):
@@ -146,6 +208,30 @@ class BriefingSendAdmin(admin.ModelAdmin):
             "",
             "<li><strong>{}</strong> — {} attempt(s), {}: {}</li>",
             ((d.subscriber.email, d.attempts, d.updated_at, d.last_error) for d in failed),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "None"
+
+    @admin.display(description="Bounces and complaints from the provider (the 100 most recent)")
+    def provider_events(self, send):
+        events = (
+            DeliveryEvent.objects.filter(delivery__send=send)
+            .exclude(type=DeliveryEvent.Type.DELIVERED)
+            .select_related("subscriber")
+            .order_by("-received_at")[:100]
+        )
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> — {} ({}, {}): {}</li>",
+            (
+                (
+                    e.subscriber.email if e.subscriber else "?",
+                    e.get_type_display(),
+                    e.provider,
+                    e.occurred_at or e.received_at,
+                    e.description,
+                )
+                for e in events
+            ),
         )
         return format_html("<ul>{}</ul>", rows) if rows else "None"
 

@@ -6,4 +6,4 @@ class SubscribersConfig(AppConfig):
     verbose_name = "Subscribers"
 
     def ready(self):
-        from subscribers import signals  # noqa: F401  (connects the receivers)
+        from subscribers import signals, webhooks  # noqa: F401  (connects the receivers)

@@ -29,7 +29,12 @@ from django.utils import timezone
 
 from core import metrics
 from core.pipeline import OrderedWriter
-from subscribers.emails import BriefingEmail, confirmation_message
+from subscribers.emails import (
+    BriefingEmail,
+    confirmation_message,
+    subscription_message,
+    welcome_message,
+)
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.tokens import confirm_token_make
 
@@ -49,6 +54,8 @@ class ClaimLost(Exception):
 SKIPPED_BECAUSE = {
     Delivery.Kind.BRIEFING: "not subscribed",
     Delivery.Kind.CONFIRMATION: "already confirmed",
+    Delivery.Kind.SUBSCRIPTION: "not subscribed",
+    Delivery.Kind.WELCOME: "not subscribed",
 }
 
 
@@ -295,19 +302,24 @@ def send_deliver(
     send_finish_if_complete(send_id=send_id)
 
 
-def confirmation_compose(delivery: Delivery) -> EmailMessage:
-    # Signed when it goes out: the link's age counts from the email, not from the signup.
+def one_off_compose(delivery: Delivery) -> EmailMessage:
     subscriber = delivery.subscriber
+    if delivery.kind == Delivery.Kind.SUBSCRIPTION:
+        return subscription_message(subscriber=subscriber)
+    if delivery.kind == Delivery.Kind.WELCOME:
+        return welcome_message(subscriber=subscriber)
+    # Signed when it goes out: the link's age counts from the email, not from the signup.
     token = confirm_token_make(subscriber=subscriber)
     return confirmation_message(subscriber=subscriber, token=token)
 
 
 def confirmations_deliver(*, delivery_ids=None, deadline: float | None = None) -> None:
-    """Send the due confirmation requests (only these, given their ids)."""
-    deliveries = Delivery.objects.confirmations()
+    """Send the due one-off emails: confirmation requests, subscription reminders, welcomes
+    (only these, given their ids)."""
+    deliveries = Delivery.objects.one_off()
     if delivery_ids is not None:
         deliveries = deliveries.filter(pk__in=delivery_ids)
-    deliveries_send(deliveries=deliveries, compose=confirmation_compose, deadline=deadline)
+    deliveries_send(deliveries=deliveries, compose=one_off_compose, deadline=deadline)
 
 
 def send_finish_if_complete(*, send_id: int) -> bool:

@@ -6,6 +6,7 @@ email is a Django message (`EmailMultiAlternatives`), sent through Django's mail
 subscribers/delivery.py.
 """
 
+import contextlib
 import re
 import secrets
 import textwrap
@@ -46,8 +47,19 @@ def one_line(value: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in value).split())
 
 
-def recipient(subscriber: Subscriber) -> str:
-    return formataddr((one_line(subscriber.name), subscriber.email))
+def recipient(subscriber: Subscriber, *, with_name: bool = True) -> str:
+    """The To: of an email. Internationalised domains go out in their ASCII (IDNA) form, which
+    is the only one a display name can be put beside; an address that cannot carry a name
+    (a non-ASCII local part) goes without one rather than not at all."""
+    local, _, domain = subscriber.email.rpartition("@")
+    with contextlib.suppress(UnicodeError):  # not IDNA-encodable: left for the server to refuse
+        domain = domain.encode("idna").decode("ascii")
+    address = f"{local}@{domain}"
+    name = one_line(subscriber.name) if with_name else ""
+    try:
+        return formataddr((name, address)) if name else address
+    except UnicodeEncodeError:
+        return address
 
 
 def list_id() -> str:
@@ -217,19 +229,47 @@ def sample_subscriber(*, email: str = "reader@example.org", name: str = "") -> S
     return Subscriber(email=email, name=name, token="preview", status=status)  # noqa: S106
 
 
-def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlternatives:
-    context = {
-        "subscriber": subscriber,
-        "site_name": site_settings.current().name,
-        "confirm_url": absolute(reverse("subscribers:confirm", kwargs={"token": token})),
-        "max_age_days": max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
-    }
+def one_off_message(*, subscriber: Subscriber, template: str, subject: str, **context):
+    """A confirmation, subscription or welcome email. None of them prints the subscriber's
+    name: it may have been typed by whoever made the request, not by the mailbox's owner."""
+    context = {"site_name": site_settings.current().name, "site_url": settings.SITE_URL, **context}
     message = EmailMultiAlternatives(
-        subject=one_line(f"Confirm your subscription to the {context['site_name']}"),
-        body=render_to_string("subscribers/email/confirm.txt", context),
-        to=[recipient(subscriber)],
-        headers={"Message-ID": make_msgid(idstring="confirm", domain=site_domain())},
+        subject=one_line(subject),
+        body=render_to_string(f"subscribers/email/{template}.txt", context),
+        to=[recipient(subscriber, with_name=False)],
+        headers={"Message-ID": make_msgid(idstring=template, domain=site_domain())},
     )
-    html = render_to_string("subscribers/email/confirm.html", context)
+    html = render_to_string(f"subscribers/email/{template}.html", context)
     message.attach_alternative(html_inlined(html), "text/html")
     return message
+
+
+def confirmation_message(*, subscriber: Subscriber, token: str) -> EmailMultiAlternatives:
+    return one_off_message(
+        subscriber=subscriber,
+        template="confirm",
+        subject=f"Confirm your subscription to the {site_settings.current().name}",
+        confirm_url=absolute(reverse("subscribers:confirm", kwargs={"token": token})),
+        max_age_days=max(1, settings.SUBSCRIBER_CONFIRM_MAX_AGE // 86400),
+    )
+
+
+def subscription_message(*, subscriber: Subscriber) -> EmailMultiAlternatives:
+    """To a confirmed address that signed up again: its links, so a lost one is recovered."""
+    return one_off_message(
+        subscriber=subscriber,
+        template="subscription",
+        subject=f"Your subscription to the {site_settings.current().name}",
+        preferences_url=absolute(subscriber.get_absolute_url()),
+        unsubscribe_url=absolute(subscriber.get_unsubscribe_url()),
+    )
+
+
+def welcome_message(*, subscriber: Subscriber) -> EmailMultiAlternatives:
+    return one_off_message(
+        subscriber=subscriber,
+        template="welcome",
+        subject=f"Welcome to the {site_settings.current().name}",
+        preferences_url=absolute(subscriber.get_absolute_url()),
+        unsubscribe_url=absolute(subscriber.get_unsubscribe_url()),
+    )

@@ -42,3 +42,12 @@ class PreferencesForm(forms.Form):
         label="Pause the emails (you stay subscribed, and can resume here at any time)",
         required=False,
     )
+
+
+class ConfirmForm(forms.Form):
+    name = forms.CharField(
+        label="Your name (optional, used to greet you in the emails)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )

@@ -30,6 +30,8 @@ class SubscriberQuerySet(models.QuerySet):
         rule behind the deliveries a send creates and the check made before each message."""
         if kind == Delivery.Kind.CONFIRMATION:
             return self.awaiting_confirmation()
+        if kind in (Delivery.Kind.SUBSCRIPTION, Delivery.Kind.WELCOME):
+            return self.confirmed()
         return self.mailable()
 
 
@@ -130,6 +132,11 @@ class DeliveryQuerySet(models.QuerySet):
     def confirmations(self):
         return self.filter(kind=Delivery.Kind.CONFIRMATION)
 
+    def one_off(self):
+        """The emails sent to one subscriber at a time (confirmation, subscription, welcome),
+        as opposed to a briefing's send."""
+        return self.exclude(kind=Delivery.Kind.BRIEFING)
+
     def next_due(self):
         """When the next of these becomes claimable (None when nothing is left to do)."""
         unfinished = self.unfinished()
@@ -163,12 +170,16 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """One email to one subscriber: a briefing (one row per subscriber of a send) or a
-    confirmation request. Claimed, sent, retried and recorded by subscribers/delivery.py."""
+    """One email to one subscriber: a briefing (one row per subscriber of a send), or a one-off
+    email (a confirmation request, the "here is your subscription" reminder, the welcome).
+    Claimed, sent, retried and recorded by subscribers/delivery.py; the provider's bounce and
+    complaint events are recorded on it (subscribers/webhooks.py)."""
 
     class Kind(models.TextChoices):
         BRIEFING = "briefing", "Briefing"
         CONFIRMATION = "confirmation", "Confirmation request"
+        SUBSCRIPTION = "subscription", "Here is your subscription"
+        WELCOME = "welcome", "Welcome"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -199,10 +210,10 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(fields=["send", "subscriber"], name="unique_send_subscriber"),
-            # A briefing's delivery belongs to its send; a confirmation request to none.
+            # A briefing's delivery belongs to its send; a one-off email to none.
             models.CheckConstraint(
                 condition=models.Q(kind="briefing", send__isnull=False)
-                | models.Q(kind="confirmation", send__isnull=True),
+                | (~models.Q(kind="briefing") & models.Q(send__isnull=True)),
                 name="delivery_kind_send",
             ),
         ]
@@ -217,3 +228,41 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber} — {self.get_status_display()}"
+
+
+class DeliveryEvent(models.Model):
+    """What the mail provider reported about an email (a bounce, a complaint, a delivery...),
+    through its tracking webhook (subscribers/webhooks.py). A provider retries a webhook until
+    it is answered, so each event is kept once, by the provider's own id for it."""
+
+    class Type(models.TextChoices):
+        # anymail's normalised event types that change a subscriber, and the rest as "other".
+        BOUNCED = "bounced", "Hard bounce"
+        DEFERRED = "deferred", "Soft bounce (deferred)"
+        REJECTED = "rejected", "Rejected by the provider"
+        COMPLAINED = "complained", "Spam complaint"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed at the provider"
+        DELIVERED = "delivered", "Delivered"
+        OTHER = "other", "Other"
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=12, choices=Type.choices)
+    delivery = models.ForeignKey(
+        Delivery, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    description = models.CharField(max_length=500, blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="unique_provider_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} ({self.provider})"

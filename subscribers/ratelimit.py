@@ -42,3 +42,19 @@ def attempts_purge() -> int:
     cutoff = timezone.now() - timedelta(seconds=1)
     deleted, _ = SignupAttempt.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
+
+
+# Providers that ignore dots in the local part: one mailbox however the dots are placed.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox an address reaches, for the per-mailbox limit only (never stored or used to
+    send): lower-cased, without a +tag (sub-addressing), and without dots where the provider
+    ignores them, so victim+1@, victim+2@ and v.ictim@ all count as one mailbox."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        domain = DOTLESS_DOMAINS[domain]
+        local = local.replace(".", "")
+    return f"{local}@{domain}"

@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
@@ -42,63 +43,92 @@ def subscriber_find(*, email: str) -> Subscriber | None:
 def subscriber_signup(*, email: str, name: str = "") -> None:
     """Start (or restart) double opt-in. The caller answers the same whatever happens here.
 
-    The confirmation email is a delivery like any other (subscribers/delivery.py): recorded in
-    the signup's transaction and sent by the worker, retried while the mail server refuses or
-    is down, so signing up never waits for, or fails with, the mail server."""
+    Every address does the same work in the request, so neither the answer nor its timing
+    tells who subscribes: one upsert, one update, one queued email. A new or unconfirmed
+    address is sent a confirmation request; a confirmed one, "here is your subscription" with
+    its preferences link (a lost link is recovered by signing up again). An unconfirmed request
+    never changes what is stored about an address: the name is kept only for a new one.
+
+    The email is a delivery like any other (subscribers/delivery.py): recorded in the signup's
+    transaction and sent by the worker, retried while the mail server refuses or is down."""
     name = emails.one_line(name)[:100]
     with transaction.atomic():
-        subscriber = subscriber_find(email=email)
-        if subscriber is None:
-            try:
-                with transaction.atomic():
-                    subscriber = Subscriber.objects.create(email=email, name=name)
-            except IntegrityError:  # the same address signing up twice at the same moment
-                subscriber = subscriber_find(email=email)
-        if subscriber.is_confirmed:
-            return  # already confirmed: nothing to do, and nothing to reveal
-        if name:
-            subscriber.name = name
+        Subscriber.objects.bulk_create([Subscriber(email=email, name=name)], ignore_conflicts=True)
+        subscriber = Subscriber.objects.select_for_update().get(email__iexact=email)
+        kind = (
+            Delivery.Kind.SUBSCRIPTION if subscriber.is_confirmed else Delivery.Kind.CONFIRMATION
+        )
         now = timezone.now()
-        subscriber.confirmation_sent_at = now
-        subscriber.save(update_fields=["name", "confirmation_sent_at", "updated_at"])
-        # A request still waiting to go out (the mail server is down) gives way to this one.
-        subscriber.deliveries.confirmations().filter(status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.SKIPPED, last_error="superseded", updated_at=now
+        # A newer request makes the older confirmation links useless (tokens.py: superseded).
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            confirmation_sent_at=now, updated_at=now
         )
-        delivery = Delivery.objects.create(
-            kind=Delivery.Kind.CONFIRMATION, subscriber=subscriber, next_attempt_at=now
-        )
-        transaction.on_commit(
-            lambda: tasks.confirmation_deliver.enqueue(delivery_id=delivery.pk), robust=True
-        )
+        one_off_email_queue(subscriber=subscriber, kind=kind, now=now)
+
+
+def one_off_email_queue(*, subscriber: Subscriber, kind: str, now=None) -> Delivery:
+    """Queue one email of this kind to this subscriber; one still waiting to go out (the mail
+    server is down) gives way to it."""
+    now = now or timezone.now()
+    subscriber.deliveries.filter(kind=kind, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SKIPPED, last_error="superseded", updated_at=now
+    )
+    delivery = Delivery.objects.create(kind=kind, subscriber=subscriber, next_attempt_at=now)
+    transaction.on_commit(
+        lambda: tasks.confirmation_deliver.enqueue(delivery_id=delivery.pk), robust=True
+    )
+    return delivery
+
+
+MS = timedelta(milliseconds=1)  # a link's issue time is kept to the millisecond
 
 
 @dataclass
 class ConfirmResult:
-    outcome: str  # "confirmed", "already", "expired", "invalid"
+    # "valid" (may be confirmed), "confirmed", "already", "expired", "superseded", "invalid"
+    outcome: str
     subscriber: Subscriber | None = None
 
 
-def subscriber_confirm(*, token: str) -> ConfirmResult:
+def confirm_token_check(*, token: str, lock: bool = False) -> ConfirmResult:
+    """What a confirmation link is worth now, without changing anything."""
     try:
         subscriber_id, address, issued = confirm_token_read(token)
     except signing.SignatureExpired:
         return ConfirmResult("expired")
     except signing.BadSignature:
         return ConfirmResult("invalid")
+    subscribers = Subscriber.objects.select_for_update() if lock else Subscriber.objects
+    subscriber = subscribers.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.email.lower() != address:
+        return ConfirmResult("invalid")
+    if subscriber.is_confirmed:
+        return ConfirmResult("already")
+    if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
+        return ConfirmResult("expired")  # a link from before they unsubscribed
+    if subscriber.confirmation_sent_at and subscriber.confirmation_sent_at > issued + MS:
+        return ConfirmResult("superseded")  # a newer request was made since
+    return ConfirmResult("valid", subscriber)
+
+
+def subscriber_confirm(*, token: str, name: str | None = None) -> ConfirmResult:
+    """Confirm the subscription of a valid link (the POST of the page the link opens). `name`
+    is what the person confirmed on that page: a name typed at signup by whoever made the
+    request is never used before they saw it."""
     with transaction.atomic():
-        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.email.lower() != address:
-            return ConfirmResult("invalid")
-        if subscriber.is_confirmed:
-            return ConfirmResult("already", subscriber)
-        if subscriber.unsubscribed_at and subscriber.unsubscribed_at > issued:
-            return ConfirmResult("expired", subscriber)  # a link from before they unsubscribed
+        result = confirm_token_check(token=token, lock=True)
+        if result.outcome != "valid":
+            return result
+        subscriber = result.subscriber
+        if name is not None:
+            subscriber.name = emails.one_line(name)[:100]
         subscriber.status = Status.ACTIVE
         subscriber.confirmed_at = timezone.now()
         subscriber.unsubscribed_at = None
         subscriber.bounce_count = 0
         subscriber.save()
+        if settings.SUBSCRIBER_WELCOME_EMAIL:
+            one_off_email_queue(subscriber=subscriber, kind=Delivery.Kind.WELCOME)
     return ConfirmResult("confirmed", subscriber)
 
 
@@ -173,10 +203,21 @@ def _import_one(*, address: str, name: str, report: ImportReport) -> None:
         report.updated += 1
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...)).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """The value as a CSV cell that a spreadsheet shows as text, never runs (OWASP's advice:
+    a leading apostrophe)."""
+    text = str(value or "")
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def subscribers_export_rows(queryset):
     yield EXPORT_FIELDS
     for subscriber in queryset.order_by("pk").iterator(chunk_size=2000):
-        yield [str(getattr(subscriber, name) or "") for name in EXPORT_FIELDS]
+        yield [csv_cell(getattr(subscriber, name)) for name in EXPORT_FIELDS]
 
 
 # --- Sending a briefing ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ def test_worker_script_starts_db_worker_again_after_the_database_went_away(tmp_p
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:1/unreachable",
+        "SITE_URL": "https://briefing.example.org",
         "DEBUG": "false",
         "SECRET_KEY": "insecure-test-only-key",
         "WORKER_RESTART_DELAY": "0.2",

@@ -94,3 +94,47 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_appended(editor):
     forged = "192.0.2.1, 203.0.113.9"
     response = log_in(Client(), EDITOR_PASSWORD, HTTP_X_FORWARDED_FOR=forged, ip="127.0.0.1")
     assert response.status_code == 429
+
+
+PROXY = "127.0.0.1"  # REMOTE_ADDR of every request behind the documented proxy
+
+
+def test_thirty_guesses_with_varied_forwarded_for_headers_are_locked(editor):
+    # The attacker at 203.0.113.9 makes up a different left-most entry every time; the proxy
+    # appends the address it saw, which is what is counted.
+    codes = [
+        log_in(
+            Client(), f"wrong-{n}", ip=PROXY, HTTP_X_FORWARDED_FOR=f"10.{n}.0.1, 203.0.113.9"
+        ).status_code
+        for n in range(30)
+    ]
+    assert codes == [200] * 4 + [429] * 26
+    honest = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert honest.status_code == 429
+
+
+def test_nobody_can_lock_out_an_editor_by_forging_their_address(editor):
+    # The attacker (81.2.69.200) sends the editor's address; the proxy appends its own view.
+    for n in range(10):
+        forged = "81.2.69.160, 81.2.69.200"
+        log_in(Client(), f"wrong-{n}", ip=PROXY, HTTP_X_FORWARDED_FOR=forged)
+    editor_itself = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR="81.2.69.160")
+    assert is_logged_in(editor_itself)
+
+
+def test_a_header_shaped_like_the_proxys_append_does_not_escape_a_lock(editor):
+    guess_wrong(Client(), 5, ip=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    for shaped in ["198.51.100.1", "198.51.100.1, 192.0.2.1", "unknown, 192.0.2.1"]:
+        header = f"{shaped}, 203.0.113.9"
+        response = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR=header)
+        assert response.status_code == 429
+
+
+def test_with_a_cdn_in_front_the_client_is_the_hop_before_it(editor, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # CDN -> our proxy -> gunicorn
+    for n in range(5):
+        header = f"10.0.0.{n}, 203.0.113.9, 192.0.2.200"  # forged, client, CDN edge
+        log_in(Client(), f"wrong-{n}", ip=PROXY, HTTP_X_FORWARDED_FOR=header)
+    header = "198.51.100.1, 203.0.113.9, 192.0.2.201"
+    response = log_in(Client(), EDITOR_PASSWORD, ip=PROXY, HTTP_X_FORWARDED_FOR=header)
+    assert response.status_code == 429

@@ -24,7 +24,7 @@ def links(text: str) -> list[str]:
 def confirm_by_email(client, smtp, address):
     (message,) = smtp.messages_to(address)
     url = next(u for u in links(message.get_body(("plain",)).get_content()) if "/confirm/" in u)
-    response = client.get(urlsplit(url).path)
+    response = client.post(urlsplit(url).path)
     assert response.status_code == 200
     assert "Subscription confirmed" in response.text
 

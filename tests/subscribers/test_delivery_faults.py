@@ -204,7 +204,7 @@ def test_signing_up_while_the_mail_server_is_down_is_confirmed_once_it_is_back(
     (message,) = smtp.messages_to("ann@example.org")
     text = message.get_body(("plain",)).get_content()
     link = re.search(r"http://testserver(/subscribe/confirm/\S+/)", text)
-    assert "Subscription confirmed" in client.get(link.group(1)).text
+    assert "Subscription confirmed" in client.post(link.group(1)).text
 
 
 def test_asking_twice_while_the_server_is_down_sends_one_confirmation_when_it_is_back(

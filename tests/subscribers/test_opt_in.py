@@ -26,7 +26,7 @@ def confirm_path(token: str) -> str:
 
 
 def test_the_confirmation_link_activates_the_subscription(client, pending):
-    response = client.get(confirm_path(confirm_token_make(subscriber=pending)))
+    response = client.post(confirm_path(confirm_token_make(subscriber=pending)))
     assert response.status_code == 200
     assert "Subscription confirmed" in response.text
     pending.refresh_from_db()
@@ -36,8 +36,8 @@ def test_the_confirmation_link_activates_the_subscription(client, pending):
 
 def test_confirming_twice_says_it_is_already_done(client, pending):
     token = confirm_token_make(subscriber=pending)
-    client.get(confirm_path(token))
-    response = client.get(confirm_path(token))
+    client.post(confirm_path(token))
+    response = client.post(confirm_path(token))
     assert response.status_code == 200
     assert "Already confirmed" in response.text
 
@@ -48,7 +48,7 @@ def test_an_expired_link_gets_a_clear_page(client, pending, monkeypatch, setting
     monkeypatch.setattr(signing.time, "time", lambda: two_hours_ago)
     token = confirm_token_make(subscriber=pending)
     monkeypatch.undo()
-    response = client.get(confirm_path(token))
+    response = client.post(confirm_path(token))
     assert response.status_code == 400
     assert "This confirmation link has expired" in response.text
     pending.refresh_from_db()
@@ -57,7 +57,7 @@ def test_an_expired_link_gets_a_clear_page(client, pending, monkeypatch, setting
 
 @pytest.mark.parametrize("tamper", [lambda t: t[:-2] + "xx", lambda t: "A" + t, lambda t: "junk"])
 def test_a_tampered_link_gets_a_clear_page(client, pending, tamper):
-    response = client.get(confirm_path(tamper(confirm_token_make(subscriber=pending))))
+    response = client.post(confirm_path(tamper(confirm_token_make(subscriber=pending))))
     assert response.status_code == 400
     assert "This confirmation link is not valid" in response.text
     pending.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_link_for_another_address_is_not_valid(client, pending):
         salt="subscribers.confirm",
         compress=True,
     )
-    assert client.get(confirm_path(token)).status_code == 400
+    assert client.post(confirm_path(token)).status_code == 400
 
 
 @pytest.fixture
@@ -129,7 +129,7 @@ def test_resubscribing_goes_through_opt_in_again(
     assert active.status == Subscriber.Status.UNSUBSCRIBED  # until they click the new link
     (message,) = mailoutbox
     path = re.search(r"http://[^/]+(/subscribe/confirm/\S+/)", message.body).group(1)
-    assert "Subscription confirmed" in client.get(path).text
+    assert "Subscription confirmed" in client.post(path).text
     active.refresh_from_db()
     assert active.status == Subscriber.Status.ACTIVE
 
@@ -144,7 +144,7 @@ def test_a_confirmation_link_from_before_unsubscribing_does_not_resubscribe(
     pending.status = Subscriber.Status.UNSUBSCRIBED
     pending.unsubscribed_at = timezone.now()
     pending.save()
-    response = client.get(confirm_path(token))
+    response = client.post(confirm_path(token))
     assert response.status_code == 400
     pending.refresh_from_db()
     assert pending.status == Subscriber.Status.UNSUBSCRIBED

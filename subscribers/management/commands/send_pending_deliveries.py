@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, until_complete, max_seconds, **options):
         deadline = time.monotonic() + max_seconds
-        confirmations = Delivery.objects.confirmations()
+        confirmations = Delivery.objects.one_off()
         while True:
             delivery.confirmations_deliver(deadline=deadline)
             for send in BriefingSend.objects.unfinished():
