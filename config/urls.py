@@ -7,8 +7,8 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import sitemaps as article_sitemaps
 from briefing.sitemaps import sitemaps as briefing_sitemaps
-from monitoring.views import dashboard
 from core.sitemaps import from_site_url
+from monitoring.views import dashboard
 
 sitemaps = from_site_url({**briefing_sitemaps, **article_sitemaps})
 
