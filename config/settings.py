@@ -284,7 +284,7 @@ MEMBERSHIP_TEXT = os.environ.get("MEMBERSHIP_TEXT", "Become a Supporting Member!
 # itself, and how many days around an article's original date are searched. A pair whose
 # articles report the same event facts (stage, day, figures; stories/verdicts.py) is proposed
 # from the lower corroborated score.
-STORIES_THRESHOLD = env_float("STORIES_THRESHOLD", 0.28)
+STORIES_THRESHOLD = env_float("STORIES_THRESHOLD", 0.25)
 STORIES_CORROBORATED_THRESHOLD = env_float("STORIES_CORROBORATED_THRESHOLD", 0.15)
 STORIES_AUTO_LINK_THRESHOLD = env_float("STORIES_AUTO_LINK_THRESHOLD", 0.5)
 STORIES_WINDOW_DAYS = env_int("STORIES_WINDOW_DAYS", 30)

@@ -46,17 +46,33 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     ],
     "review": [
         ("blocked", r"block(?:s|ed|ing)?|prevent(?:s|ed)|denied|reject(?:s|ed)|stops"),
-        ("approved", r"approv(?:e|es|ed|al)|clear(?:s|ed)|green light"),
+        (
+            "approved",
+            r"approv(?:e|es|ed|al)|clear(?:s|ed)|green light|responded favou?rably"
+            r"|address(?:es)? (?:most |its |our |the )?(?:original )?concerns",
+        ),
     ],
     "search": [
-        ("searching", r"search(?:es|ed|ing)? (?:for|effort|area|and rescue)|missing|vanish\w*"
-         r"|disappear\w*|lost contact|running out|oxygen"),
-        ("found", r"debris field|implosion|found in pieces|declared dead|no survivors"
-         r"|confirm\w* (?:the )?deaths"),
+        (
+            "searching",
+            r"search(?:es|ed|ing)? (?:for|effort|area|and rescue)|missing|vanish\w*"
+            r"|disappear\w*|lost contact|running out|oxygen",
+        ),
+        (
+            "found",
+            r"debris field|implosion|no survivors|(?:confirmed|declared|presumed) dead"
+            r"|(?:located|found) (?:the )?(?:[\w']+ )?(?:wreck|wreckage)"
+            r"|wreck(?:age)? (?:was|has been) found"
+            r"|confirm\w* (?:the )?deaths|found (?:[\w-]+ ){0,4}?(?:dead|in (?:\w+ )?pieces|split"
+            r"|cracked|broken)|(?:split|broke|broken|cracked) (?:apart|into)|sank|has sunk",
+        ),
     ],
     "launch": [
-        ("scrubbed", r"scrub(?:s|bed)?|postpone\w*|called off|scrap(?:s|ped)|abort\w*"
-         r"|wave off|no launch today"),
+        (
+            "scrubbed",
+            r"scrub(?:s|bed)?|postpone\w*|called off|scrap(?:s|ped)|abort\w*"
+            r"|wave off|no launch today",
+        ),
         ("launched", r"lift(?:s|ed)? off|blast(?:s|ed)? off|launched|explod\w*|soared"),
     ],
     "unveiling": [
@@ -67,8 +83,18 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("landed", r"land(?:s|ed)|touch(?:es|ed) down|soft-landed|successful landing"),
     ],
     "rates": [
-        ("raised", r"rais(?:e|es|ed|ing)|hik(?:e|es|ed|ing)|lift(?:s|ed|ing)|increas(?:e|es|ed)"),
-        ("held", r"h[oe]ld(?:s|ing)? (?:rates|interest rates|steady)|left rates|unchanged"),
+        (
+            "raised",
+            r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
+            r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?",
+        ),
+        (
+            "held",
+            r"h[oe]ld(?:s|ing)? (?:its |the )?(?:key |benchmark )?(?:interest )?"
+            r"(?:rates?|steady|flat)"
+            r"|(?:left|kept|keeps?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
+            r"|pause[sd]?|paused|skip(?:s|ped)?|unchanged|maintain(?:s|ed)? the target range",
+        ),
         ("cut", r"cut(?:s|ting)? (?:rates|interest rates|its|the)|lower(?:s|ed) (?:rates|its)"),
     ],
 }
@@ -78,18 +104,23 @@ ALTERNATIVES = {"rates", "outcome"}
 
 # Words that make the event word after them prospective, not done.
 _MODAL = (
-    r"(?:will|would|could|may|might|can|to|set to|expected to|likely to|poised to|plans? to"
-    r"|ready to|hopes? to|about to|as soon as|if|potentially|possibly|planned to|'ll|to be)\s+(?:\w+\s+){0,2}"
+    r"(?:(?:will|could|may|might|can|as soon as|if|potentially|possibly|'ll|to be)\s+"
+    r"|(?:expect\w*|set|likely|poised|plans?|planned|hopes?|ready|about|going|due|scheduled"
+    r"|wants?|seeks?|aims?)\s+(?:[\w-]+\s+){0,4}?to\s+)(?:[\w-]+\s+){0,3}"
 )
 PREVIEW = re.compile(
-    r"what to expect|ahead of|preview|expected to|is set to|are set to|could be|as soon as"
+    r"what to expect|ahead of|preview|expect(?:s|ed)?\b|is set to|are set to|could be|as soon as"
     r"|kicks off tomorrow|upcoming|rumou?r\w*|will (?:unveil|announce|decide|vote|launch)"
-    r"|is scheduled to|poised to|anticipat\w+",
+    r"|is scheduled to|poised to|anticipat\w+|how to watch|starts (?:today|tomorrow)|kicks off",
     re.IGNORECASE,
 )
+# A further event of a kind ("another earthquake", "the second bank failure", "days after
+# deadly tremors"), as against the first.
 SEQUEL = re.compile(
     r"\b(?:another|fresh|new|second|third|two more|yet another)\b(?:\s+[\w.-]+){0,3}?\s+"
-    r"(?:earthquakes?|quakes?|tremors?|temblors?|strike|attack|failure|bank)",
+    r"(?:earthquakes?|quakes?|tremors?|temblors?|failures?|bank failures?)\b"
+    r"|\b(?:days|weeks) after (?:the |a |an )?(?:\w+ ){0,2}"
+    r"(?:earthquakes?|quakes?|tremors?|temblors?)",
     re.IGNORECASE,
 )
 
@@ -126,8 +157,9 @@ _DAY_WORDS = re.compile(
 # A day in a clause with one of these words recalls an earlier event or announces a later one.
 _BACKGROUND_BEFORE = re.compile(
     r"\b(?:after|since|earlier|previous|previously|last|following|before|where|ago|initial"
-    r"|initially|than|from|until|prior|planned|plans|scheduled|set for|expected|will|due"
-    r"|on the eve|recent|recently|next|coming)\b",
+    r"|initially|than|until|prior|planned|plans|scheduled|set for|expected|will|due"
+    r"|on the eve|recent|recently|next|coming|that|which|who|disappeared|vanished"
+    r"|went missing|lost contact|began)\b",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:said|says|told)\W+(?:\w+\W+){0,1}$", re.IGNORECASE)
@@ -250,5 +282,6 @@ def _resolve(match: re.Match, published: date | None) -> Day | None:
 
 
 def _dated(value: date, words: str) -> Day:
-    return Day(value=value, weekday=value.weekday(), month_day=(value.month, value.day),
-               words=words)
+    return Day(
+        value=value, weekday=value.weekday(), month_day=(value.month, value.day), words=words
+    )

@@ -17,17 +17,20 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_WORD = (
-    rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(list(_UNITS)[:9])}))?|{'|'.join(_UNITS)})"
-)
+_WORD = rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(list(_UNITS)[:9])}))?|{'|'.join(_UNITS)})"
 _NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|{_WORD})"
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_ORDINAL = rf"(?:{'|'.join(_ORDINALS)}|\d+(?:st|nd|rd|th))"
 _PERCENT = r"\s?(?:%|percent|per cent)"
 _RATE = r"(\d+(?:\.\d+)?)"
 
 PATTERNS = {
     "magnitude": [
-        r"magnitude(?:[- ]of)?[- ](\d\.\d)",
-        r"(\d\.\d)[- ]magnitude",
+        r"magnitude(?:[- ]of)?[- ](\d(?:\.\d)?)\b(?![.,]?\d)",
+        r"(\d(?:\.\d)?)[- ]magnitude",
         r"(\d\.\d) on the richter",
         r"measur\w+ (?:at )?(\d\.\d)",
     ],
@@ -45,9 +48,11 @@ PATTERNS = {
         r"(?:counts|charges)\b",
         rf"({_NUMBER})-count",
     ],
-    "ballot": [
-        rf"\b(first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:[\w-]+\s+){{0,3}}?"
-        r"(?:ballot|round|roll call|vote)\b",
+    "ordinal": [  # which of a series: the second ballot, the tenth straight rate hike
+        rf"\b({_ORDINAL})\s+(?:[\w-]+\s+){{0,3}}?(?:ballot|round|roll call|vote)\b",
+        rf"\b({_ORDINAL})\s+(?:consecutive |straight |successive )?(?:interest[- ])?(?:rate )?"
+        r"(?:hike|increase|rise|cut|reduction)\b",
+        rf"\b({_ORDINAL}) (?:time|straight time) in a row\b",
     ],
     "prison": [
         rf"({_NUMBER})[- ]years? (?:in (?:federal )?prison|behind bars|prison)",
@@ -58,17 +63,23 @@ _COMPILED = {
     kind: [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
     for kind, patterns in PATTERNS.items()
 }
-_RANGE = re.compile(
-    rf"{_RATE}(?:{_PERCENT})?\s?(?:to|-|–|and)\s?{_RATE}{_PERCENT}", re.IGNORECASE
+_RANGE = re.compile(rf"{_RATE}(?:{_PERCENT})?\s?(?:to|-|–|and)\s?{_RATE}{_PERCENT}", re.IGNORECASE)
+_LEVEL = re.compile(rf"(?<![\d./]){_RATE}{_PERCENT}", re.IGNORECASE)
+_MOVE = re.compile(rf"\bfrom {_RATE}(?:{_PERCENT})?\s?(?:pc )?to {_RATE}", re.IGNORECASE)
+# Percents that are not a rate's level: inflation figures, the old level, the size of a move.
+_NOT_LEVEL = re.compile(
+    r"(?:inflation|prices|growth|gdp|unemployment)\W+(?:[\w-]+\W+){0,4}$|\b(?:from|by)\s+$",
+    re.IGNORECASE,
 )
-_LEVEL = re.compile(rf"\bto {_RATE}{_PERCENT}", re.IGNORECASE)
-_INFLATION = re.compile(r"inflation\W+(?:\w+\W+){0,4}$", re.IGNORECASE)
 _AMOUNT = re.compile(
     r"(?:\$|usd\s?|us\$|£|€)\s?(\d[\d,]*(?:\.\d+)?)\s?(billion|million|bn|mln|m|b|k)?\b",
     re.IGNORECASE,
 )
 _SCALE = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mln": 1e6, "m": 1e6, "k": 1e3}
-TOLERANCE = {"magnitude": 0.25, "amount": 0.03}  # absolute for magnitudes, relative amounts
+TOLERANCE = {
+    "magnitude": 0.31,
+    "amount": 0.03,
+}  # agencies differ by up to 0.3  # absolute for magnitudes, relative amounts
 
 
 def number(text: str) -> float | None:
@@ -87,9 +98,6 @@ def number(text: str) -> float | None:
         else:
             return None
     return float(total)
-
-
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 
 
 def extract(text: str) -> dict[str, frozenset]:
@@ -125,21 +133,32 @@ def _found(text: str) -> dict[str, list]:
 
 
 def _rates(text: str) -> list:
-    """Rate levels with their positions: ranges ("4.75% to 5%") and single levels ("raised to
-    4.25%"), leaving out inflation targets."""
+    """Rate levels with their positions, from sentences about rates: ranges ("4.75% to 5%")
+    and single levels ("to 4.25%", "a record-high 4.00 percent")."""
     levels = []
-    for match in _RANGE.finditer(text):
-        low, high = float(match.group(1)), float(match.group(2))
-        if 0 < high - low <= 0.5 and not _INFLATION.search(text[: match.start()]):
-            levels.append((match.start(), (low, high)))
-    rest = _RANGE.sub(lambda m: " " * len(m.group(0)), text)
-    for match in _LEVEL.finditer(rest):
-        if not _INFLATION.search(rest[: match.start()]):
-            levels.append((match.start(), float(match.group(1))))
+    for sentence in re.finditer(r"[^.!?]*(?:\.\d[^.!?]*)*", text):
+        part, offset = sentence.group(0), sentence.start()
+        if not re.search(r"\brates?\b", part, re.IGNORECASE):
+            continue
+        for match in _RANGE.finditer(_MOVE.sub(lambda m: " " * len(m.group(0)), part)):
+            low, high = float(match.group(1)), float(match.group(2))
+            if 0 < high - low <= 0.5 and not _NOT_LEVEL.search(part[: match.start()]):
+                levels.append((offset + match.start(), (low, high)))
+        for match in _MOVE.finditer(part):  # "hikes rates from 3.5 to 3.75"
+            levels.append((offset + match.start(), float(match.group(2))))
+        rest = _MOVE.sub(lambda m: " " * len(m.group(0)), part)
+        rest = _RANGE.sub(lambda m: " " * len(m.group(0)), rest)
+        for match in _LEVEL.finditer(rest):
+            if not _NOT_LEVEL.search(rest[: match.start()]):
+                levels.append((offset + match.start(), float(match.group(1))))
     return levels
 
 
 def same_value(kind: str, a, b) -> bool:
+    if kind == "rate" and isinstance(a, tuple) != isinstance(b, tuple):
+        low, high = a if isinstance(a, tuple) else b
+        level = b if isinstance(a, tuple) else a
+        return low <= level <= high  # "to 5.5%" is the top of "5.25% to 5.5%"
     if kind == "magnitude":
         return abs(a - b) <= TOLERANCE["magnitude"]
     if kind == "amount":
@@ -153,8 +172,7 @@ def disagreements(salient: dict[str, frozenset], other: dict[str, frozenset]) ->
     return [
         kind
         for kind, values in salient.items()
-        if kind in other
-        and not any(same_value(kind, a, b) for a in values for b in other[kind])
+        if kind in other and not any(same_value(kind, a, b) for a in values for b in other[kind])
     ]
 
 

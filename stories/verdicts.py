@@ -5,9 +5,11 @@ profiles (stories/events.py) say whether they report the same thing happening. A
 conflict makes them different events: a different stage of one sequence (fired vs reinstated),
 different alternatives (raised vs held), a preview against an outcome, event days two or more
 days apart, or a figure of the opening of one that the other contradicts (magnitude 7.8 vs
-6.4). Without a conflict, the pair is the same story when its lexical score reaches the
-threshold; facts both report (same stage, same day, same figures) let a lower score through,
-since independent coverage of one event shares those facts but not always its wording.
+6.4), or one reporting "another" quake or bank failure and the other not, on no common day.
+Without a conflict, the pair is the same story when its lexical score reaches the threshold;
+facts both report (the same date, the same figures) let a lower score through, since
+independent coverage of one event shares those facts but not always its wording. A shared
+stage is shown but proves nothing: two cases against one person are both "indicted".
 """
 
 import html
@@ -18,18 +20,24 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from stories import figures
-from stories.events import ALTERNATIVES, WEEKDAYS, Day, Profile, profile
+from stories.events import WEEKDAYS, Day, Profile, profile
 
 # Quantities that identify an event: one value per event (its magnitude, the rate it set, the
 # counts charged, the prison term), so one article's value missing from the other's is a
 # conflict even when the other states it only further down.
 IDENTITIES = {"magnitude", "rate", "charges", "prison"}
+# Quantities of which one event has several values (a central bank's deposit, refinancing and
+# lending rates): a conflict only when neither article's first value is among the other's.
+SEVERAL = {"rate"}
+# Quantities that agree when two reports are of one event, but whose different values prove
+# nothing: an article cites several sums of money.
+ANECDOTAL = {"amount"}
 FIGURE_NAMES = {
     "magnitude": "magnitude",
     "rate": "rate",
     "votes": "votes",
     "against": "votes against",
-    "ballot": "ballot",
+    "ordinal": "in the series",
     "charges": "counts charged",
     "prison": "years in prison",
     "amount": "amount",
@@ -72,7 +80,11 @@ def events_compare(a: Profile, b: Profile) -> tuple[list[str], list[str], int]:
     facts = _stages(a, b, conflicts, shared)
     if a.prospective != b.prospective and (a.stages if b.prospective else b.stages):
         conflicts.append("a preview vs the outcome")
-    facts += _days(a.day, b.day, conflicts, shared)
+    days = _days(a.day, b.day, conflicts, shared)
+    if a.sequel != b.sequel and not (days or _same_weekday(a.day, b.day)):
+        first = "a further event vs the first" if a.sequel else "the first vs a further event"
+        conflicts.append(first)
+    facts += days
     facts += _figures(a, b, conflicts, shared)
     return conflicts, shared, facts
 
@@ -89,10 +101,6 @@ def judge(a: Profile, b: Profile, score: float, *, floor: float | None = None) -
 def _stages(a: Profile, b: Profile, conflicts: list, shared: list) -> int:
     facts = 0
     for family in sorted(set(a.stages) & set(b.stages)):
-        if family in ALTERNATIVES:
-            if not a.all_stages[family] & b.all_stages[family]:
-                conflicts.append(f"{a.stages[family]} vs {b.stages[family]}")
-            continue
         if a.stages[family] != b.stages[family]:
             conflicts.append(f"{a.stages[family]} vs {b.stages[family]}")
         else:  # shown, but no proof: articles of one subject share its usual event words
@@ -113,12 +121,16 @@ def _days(a: Day | None, b: Day | None, conflicts: list, shared: list) -> int:
     return 1 if a.value and b.value else 0  # the same weekday is no proof of the same day
 
 
+def _same_weekday(a: Day | None, b: Day | None) -> bool:
+    return a is not None and b is not None and _days_apart(a, b) == 0
+
+
 def _days_apart(a: Day, b: Day) -> int | None:
     if a.value and b.value:
         return abs((a.value - b.value).days)
-    if a.month_day and b.month_day and (a.value is None or b.value is None):
-        if a.month_day[0] == b.month_day[0]:
-            return abs(a.month_day[1] - b.month_day[1])
+    undated = a.value is None or b.value is None
+    if undated and a.month_day and b.month_day and a.month_day[0] == b.month_day[0]:
+        return abs(a.month_day[1] - b.month_day[1])
     if a.weekday is not None and b.weekday is not None:
         distance = abs(a.weekday - b.weekday) % 7
         return min(distance, 7 - distance)
@@ -134,24 +146,33 @@ def _show(day: Day) -> str:
 
 
 def _figures(a: Profile, b: Profile, conflicts: list, shared: list) -> int:
-    """A conflict when the first value one opening gives for a quantity is not among the
-    values the other article gives (a follow-up recalls the earlier figure; the earlier report
-    cannot know the later one). Quantities an article states many of (tallies for several
-    candidates, sums of money) are only compared when both openings state them."""
+    """Quantities both openings state, or an identity one opening states and the other article
+    states anywhere: a conflict when the first value one opening gives is not among the values
+    the other article gives (a follow-up recalls the earlier figure; the earlier report cannot
+    know the later one)."""
     facts = 0
     kinds = set(a.salient) & set(b.salient)
     kinds |= {k for k in IDENTITIES if k in a.salient and k in b.figures}
     kinds |= {k for k in IDENTITIES if k in b.salient and k in a.figures}
     for kind in sorted(kinds):
-        mine, theirs = a.salient.get(kind) or a.figures[kind], b.salient.get(kind) or b.figures[kind]
-        if (kind in a.salient and figures.disagreements({kind: a.salient[kind]}, b.figures)) or (
-            kind in b.salient and figures.disagreements({kind: b.salient[kind]}, a.figures)
-        ):
+        if kind in ANECDOTAL and figures.disagreements({kind: a.salient[kind]}, b.salient):
+            continue  # sums of money: one article cites the loss, another the forfeit
+        mine = a.salient.get(kind) or a.figures[kind]
+        theirs = b.salient.get(kind) or b.figures[kind]
+        misses = [_misses(kind, side, other) for side, other in ((a, b), (b, a))]
+        if all(misses) if kind in SEVERAL else any(misses):
+            named = FIGURE_NAMES[kind]
             conflicts.append(
-                f"{FIGURE_NAMES[kind]} {figures.describe(kind, mine)}"
-                f" vs {figures.describe(kind, theirs)}"
+                f"{named} {figures.describe(kind, mine)} vs {figures.describe(kind, theirs)}"
             )
         else:
             shared.append(f"{FIGURE_NAMES[kind]} {figures.describe(kind, mine)}")
             facts += 1
     return facts
+
+
+def _misses(kind: str, side: Profile, other: Profile) -> bool:
+    """Whether the first value `side` gives for `kind` is missing from `other`'s values."""
+    if kind not in side.salient:
+        return False
+    return bool(figures.disagreements({kind: side.salient[kind]}, other.figures))

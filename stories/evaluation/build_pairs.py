@@ -17,7 +17,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PER_EVENT = 5  # same-story pairs drawn from one event
 PER_EVENT_PAIR = 6  # different-story pairs drawn from two events
-HELD_OUT = {"titan", "starship", "herat-quake", "activision-cma", "sbf", "morocco-quake", "wwdc-2023"}
+# Held out: topics collected after the rules were written and never tuned on. Two earlier
+# held-out parts were each measured once and then joined the tuning part (first: titan,
+# starship, herat-quake, activision-cma, sbf, morocco-quake, wwdc-2023; second:
+# taiwan-quake, fed-2023b, chauvin, speaker-oct); their figures are in the README.
+HELD_OUT = {"nanggala", "ecb-2023"}
 
 # (topic, event), (topic, event), kind of negative
 CONTRASTS = [
@@ -27,7 +31,11 @@ CONTRASTS = [
     (("trump-nyc", "preview"), ("trump-nyc", "indicted"), "preview vs outcome"),
     (("trump-nyc", "preview"), ("trump-nyc", "arraigned"), "preview vs outcome"),
     (("trump-nyc", "indicted"), ("trump-nyc", "arraigned"), "indictment vs arraignment"),
-    (("trump-docs", "indicted-federal"), ("trump-docs", "arraigned-miami"), "indictment vs arraignment"),
+    (
+        ("trump-docs", "indicted-federal"),
+        ("trump-docs", "arraigned-miami"),
+        "indictment vs arraignment",
+    ),
     (("trump-nyc", "indicted"), ("trump-docs", "indicted-federal"), "same charge, another case"),
     (("trump-nyc", "arraigned"), ("trump-docs", "arraigned-miami"), "same charge, another case"),
     (("starship", "scrubbed"), ("starship", "exploded"), "scrub vs launch"),
@@ -40,13 +48,29 @@ CONTRASTS = [
     (("morocco-quake", "sep8"), ("herat-quake", "oct7"), "earthquake elsewhere"),
     (("wwdc-2023", "preview"), ("wwdc-2023", "unveiled"), "preview vs outcome"),
     (("activision-cma", "blocked"), ("activision-cma", "approved"), "block vs approval"),
-    (("speaker-jordan", "first-ballot"), ("speaker-jordan", "second-ballot"), "vote vs the next vote"),
+    (
+        ("speaker-jordan", "first-ballot"),
+        ("speaker-jordan", "second-ballot"),
+        "vote vs the next vote",
+    ),
     (("sbf", "convicted"), ("sbf", "sentenced"), "conviction vs sentence"),
     (("moon-2023", "luna-crash"), ("moon-2023", "chandrayaan-landing"), "rival mission"),
     (("banks-2023", "svb"), ("banks-2023", "signature"), "one bank failure vs the next"),
+    (("taiwan-quake", "apr3"), ("taiwan-quake", "apr23"), "earthquake vs a second quake"),
+    (("fed-2023b", "june-preview"), ("fed-2023b", "june-hold"), "preview vs outcome"),
+    (("fed-2023b", "june-hold"), ("fed-2023b", "july-raise"), "rate decision vs the next one"),
+    (("chauvin", "convicted"), ("chauvin", "sentenced"), "conviction vs sentence"),
+    (
+        ("speaker-oct", "mccarthy-ousted"),
+        ("speaker-oct", "scalise-withdraws"),
+        "vote vs the next vote",
+    ),
+    (("nanggala", "search"), ("nanggala", "found"), "search vs finding"),
+    (("nanggala", "search-friday"), ("nanggala", "found"), "search vs finding"),
+    (("ecb-2023", "july"), ("ecb-2023", "september"), "rate decision vs the next one"),
+    (("ecb-2023", "september"), ("ecb-2023", "october-hold"), "rate decision vs the next one"),
+    (("ecb-2023", "october-preview"), ("ecb-2023", "october-hold"), "preview vs outcome"),
 ]
-# Events whose coverage spans days on purpose are not paired with themselves as "same".
-NOT_SAME = set()
 
 
 def record(article: dict) -> dict:

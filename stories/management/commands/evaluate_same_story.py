@@ -69,7 +69,9 @@ class Command(BaseCommand):
             chosen = [pair for pair in loaded if pair.split == part]
             for mode, undated in (("both dates", False), ("one side undated", True)):
                 self.stderr.write(f"Evaluating {part}, {mode}: {len(chosen)} pairs…")
-                reports[part, mode] = evaluate.evaluate(chosen, threshold=threshold, undated=undated)
+                reports[part, mode] = evaluate.evaluate(
+                    chosen, threshold=threshold, undated=undated
+                )
         return reports
 
     def _fill_archive(self, archive_size, copied):
