@@ -30,12 +30,19 @@ OPENING_WORDS = 90
 # Family -> stages in the order they follow one another. Each stage: regular expressions of
 # the words that report it as done.
 STAGES: dict[str, list[tuple[str, str]]] = {
-    "leadership": [
-        ("fired", r"fire[sd]?|firing|ous(?:t|ted|ter)|sack(?:s|ed|ing)?|dismiss(?:ed|al|es)"),
+    "leadership": [  # of a person's job: "fired its chief executive", not "fired missiles"
+        (
+            "fired",
+            r"(?:fire[sd]?|firing|ous(?:ts|ted)|sack(?:s|ed)|dismiss(?:es|ed)|remov(?:es|ed))"
+            r"(?= (?:as |its |his |her |the |their )?(?:[\w-]+ )?(?:ceo|chief|boss|head|director"
+            r"|manager|coach|minister|chair\w*|president|founder|speaker|leader))"
+            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)|ouster|dismissal",
+        ),
         (
             "reinstated",
             r"reinstat\w*|re-instat\w*|rehired|return(?:s|ed)? (?:to \w+ )?as (?:ceo|chief)"
-            r"|back at|return of",
+            r"|return of|(?:once )?again (?:the )?(?:ceo|chief)"
+            r"|(?:'s|is|are) back (?:at|as|in charge)",
         ),
     ],
     "prosecution": [
@@ -43,6 +50,18 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("arraigned", r"arraign(?:s|ed)|plead(?:s|ed)? not guilty|not-guilty plea"),
         ("convicted", r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"),
         ("sentenced", r"sentenced|sentencing hearing|prison term|landmark sentencing"),
+    ],
+    "truce": [
+        (
+            "agreed",
+            r"agree[sd]? (?:to |on )?(?:a |an )?(?:[\w-]+[- ]day )?(?:truce|ceasefire)"
+            r"|reach(?:es|ed)? (?:a |an )?(?:truce|ceasefire)|(?:truce|ceasefire) deal",
+        ),
+        (
+            "ended",
+            r"(?:truce|ceasefire) (?:collapse[sd]?|ends|ended|expire[sd]|broke down)"
+            r"|resum(?:es|ed) (?:its )?(?:strikes|fighting|attacks|bombing)|fighting returns",
+        ),
     ],
     "review": [
         ("blocked", r"block(?:s|ed|ing)?|prevent(?:s|ed)|denied|reject(?:s|ed)|stops"),
@@ -202,7 +221,7 @@ def profile(title: str, text: str, published: date | None) -> Profile:
         stages=done,
         all_stages=mentioned,
         day=_event_day(lede, published),
-        prospective=_prospective(lede, done),
+        prospective=_prospective(title, text, done),
         sequel=bool(SEQUEL.search(lede)),
         salient=figures.headline(lede),
         figures=figures.extract(f"{title}. {text}"),
@@ -214,6 +233,8 @@ def _stages(lede: str) -> tuple[dict[str, str], dict[str, frozenset]]:
     alternatives), and family -> every stage mentioned as done."""
     done, mentioned = {}, {}
     for family, stages in STAGES.items():
+        if family == "rates" and not re.search(r"\brates?\b", lede, re.IGNORECASE):
+            continue  # "held hostage", "a pause in the fighting"
         found = {}
         for stage, words in stages:
             for match in re.finditer(rf"\b(?:{words})\b", lede, re.IGNORECASE):
@@ -230,9 +251,10 @@ def _stages(lede: str) -> tuple[dict[str, str], dict[str, frozenset]]:
     return done, mentioned
 
 
-def _prospective(lede: str, done: dict[str, str]) -> bool:
-    """A preview: it looks ahead and reports no event of a sequence as done."""
-    return bool(PREVIEW.search(lede)) and not done
+def _prospective(title: str, text: str, done: dict[str, str]) -> bool:
+    """A preview: its title or first sentence looks ahead, and it reports nothing as done."""
+    first = _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+    return bool(PREVIEW.search(f"{title}. {first}")) and not done
 
 
 def _event_day(lede: str, published: date | None) -> Day | None:
@@ -249,7 +271,8 @@ def _recalled(lede: str, start: int) -> bool:
     """Whether the day at `start` only recalls an earlier event, announces a later one, or
     dates a statement: a cue word in its clause before it."""
     clause = re.split(r"[,;:!?()—–]|\.(?=\s)", lede[max(0, start - 400) : start])[-1]
-    return bool(_BACKGROUND_BEFORE.search(clause)) or bool(_REPORTED.search(clause))
+    named = re.search(r"\b(?:the|a|an)\s+$", clause, re.IGNORECASE)  # "the April 1 strike"
+    return bool(_BACKGROUND_BEFORE.search(clause) or _REPORTED.search(clause) or named)
 
 
 def _resolve(match: re.Match, published: date | None) -> Day | None:
