@@ -159,7 +159,9 @@ def _figures(a: Profile, b: Profile, conflicts: list, shared: list) -> int:
             continue  # sums of money: one article cites the loss, another the forfeit
         mine = a.salient.get(kind) or a.figures[kind]
         theirs = b.salient.get(kind) or b.figures[kind]
-        misses = [_misses(kind, side, other) for side, other in ((a, b), (b, a))]
+        misses = [
+            _misses(kind, side, other) for side, other in ((a, b), (b, a)) if kind in side.salient
+        ]
         if all(misses) if kind in SEVERAL else any(misses):
             named = FIGURE_NAMES[kind]
             conflicts.append(
@@ -173,6 +175,4 @@ def _figures(a: Profile, b: Profile, conflicts: list, shared: list) -> int:
 
 def _misses(kind: str, side: Profile, other: Profile) -> bool:
     """Whether the first value `side` gives for `kind` is missing from `other`'s values."""
-    if kind not in side.salient:
-        return False
     return bool(figures.disagreements({kind: side.salient[kind]}, other.figures))
