@@ -182,6 +182,11 @@ _BACKGROUND_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:said|says|told)\W+(?:\w+\W+){0,1}$", re.IGNORECASE)
+_STAGE_PATTERNS = {
+    family: [(stage, re.compile(rf"\b(?:{words})\b", re.IGNORECASE)) for stage, words in stages]
+    for family, stages in STAGES.items()
+}
+_PROSPECTIVE_BEFORE = re.compile(rf"{_MODAL}$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“])")
 
 
@@ -232,18 +237,19 @@ def _stages(lede: str) -> tuple[dict[str, str], dict[str, frozenset]]:
     """Family -> the stage reported as done (the latest of a sequence, the first mentioned of
     alternatives), and family -> every stage mentioned as done."""
     done, mentioned = {}, {}
-    for family, stages in STAGES.items():
+    for family, stages in _STAGE_PATTERNS.items():
         if family == "rates" and not re.search(r"\brates?\b", lede, re.IGNORECASE):
             continue  # "held hostage", "a pause in the fighting"
         found = {}
-        for stage, words in stages:
-            for match in re.finditer(rf"\b(?:{words})\b", lede, re.IGNORECASE):
-                before = lede[max(0, match.start() - 40) : match.start()]
-                if not re.search(rf"{_MODAL}$", before, re.IGNORECASE):
+        for stage, pattern in stages:
+            for match in pattern.finditer(lede):
+                if not _PROSPECTIVE_BEFORE.search(
+                    lede[max(0, match.start() - 60) : match.start()]
+                ):
                     found[stage] = min(found.get(stage, match.start()), match.start())
         if found:
             mentioned[family] = frozenset(found)
-            order = [stage for stage, _ in stages]
+            order = [stage for stage, _ in STAGES[family]]
             if family in ALTERNATIVES:
                 done[family] = min(found, key=found.get)
             else:

@@ -60,8 +60,17 @@ PATTERNS = {
     ],
 }
 _COMPILED = {
-    kind: [re.compile(pattern, re.IGNORECASE) for pattern in patterns]
+    kind: [re.compile(rf"\b{pattern}", re.IGNORECASE) for pattern in patterns]
     for kind, patterns in PATTERNS.items()
+}
+# A quantity is only looked for in a text that names it (the patterns are slow to run).
+_NAMES = {
+    "magnitude": re.compile(r"magnitude|richter|measur", re.IGNORECASE),
+    "votes": re.compile(r"\bvotes?\b", re.IGNORECASE),
+    "against": re.compile(r"republicans|democrats|lawmakers|members|against", re.IGNORECASE),
+    "ordinal": re.compile(r"ballot|round|roll call|vote|hike|increase|rise|cut|in a row", re.I),
+    "charges": re.compile(r"counts?\b|charges", re.IGNORECASE),
+    "prison": re.compile(r"\byears?\b|-year", re.IGNORECASE),
 }
 _RANGE = re.compile(rf"{_RATE}(?:{_PERCENT})?\s?(?:to|-|–|and)\s?{_RATE}{_PERCENT}", re.IGNORECASE)
 _LEVEL = re.compile(rf"(?<![\d./]){_RATE}{_PERCENT}", re.IGNORECASE)
@@ -114,6 +123,8 @@ def headline(text: str) -> dict[str, frozenset]:
 def _found(text: str) -> dict[str, list]:
     found: dict[str, list] = {}
     for kind, patterns in _COMPILED.items():
+        if not _NAMES[kind].search(text):
+            continue
         for pattern in patterns:
             for match in pattern.finditer(text):
                 word = match.group(1).lower()

@@ -111,7 +111,8 @@ def judged_candidates(
     """Every candidate scoring at least the lower of `min_score` (the configured threshold by
     default) and the corroborated threshold, with the verdict on its event: two queries."""
     floor = threshold() if min_score is None else min_score
-    lowest = min(floor, verdicts.corroborated_threshold())
+    corroborated = min(floor, verdicts.corroborated_threshold())
+    lowest = corroborated if floor <= threshold() else floor  # see verdicts.judge
     scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest)
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
     mine = verdicts.article_profile(article)

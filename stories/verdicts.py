@@ -92,7 +92,7 @@ def events_compare(a: Profile, b: Profile) -> tuple[list[str], list[str], int]:
 def judge(a: Profile, b: Profile, score: float, *, floor: float | None = None) -> Verdict:
     conflicts, shared, facts = events_compare(a, b)
     needed = threshold() if floor is None else floor
-    if facts:
+    if facts and needed <= threshold():  # proposals to editors; auto-linking stays strict
         needed = min(needed, corroborated_threshold())
     same = not conflicts and score >= needed
     return Verdict(same, score, tuple(conflicts), tuple(shared), facts)
