@@ -301,8 +301,11 @@ MEMBERSHIP_TEXT = os.environ.get("MEMBERSHIP_TEXT", "Become a Supporting Member!
 
 # Same-story detection (stories app): the score at which an archived article is proposed to
 # editors as the same story, the higher score at which `cluster_stories` links a pair by
-# itself, and how many days around an article's original date are searched.
+# itself, and how many days around an article's original date are searched. A pair whose
+# articles report the same event facts (stage, day, figures; stories/verdicts.py) is proposed
+# from the lower corroborated score.
 STORIES_THRESHOLD = env_float("STORIES_THRESHOLD", 0.25)
+STORIES_CORROBORATED_THRESHOLD = env_float("STORIES_CORROBORATED_THRESHOLD", 0.15)
 STORIES_AUTO_LINK_THRESHOLD = env_float("STORIES_AUTO_LINK_THRESHOLD", 0.5)
 STORIES_WINDOW_DAYS = env_int("STORIES_WINDOW_DAYS", 30)
 

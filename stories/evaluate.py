@@ -2,7 +2,9 @@
 
 Every article of the pairs file goes into the archive of a scratch database (optionally a copy
 of a generated archive), then each pair asks the editors' candidate search whether `a` is
-flagged for `b`.
+flagged for `b`: once with both dates, once with `b` undated (moved to `a`'s date, so the date
+tells nothing, and its event read from its text alone). Pairs may carry a `kind` (of negative)
+and a `split` ("tune", "held-out"); results are given per split and per kind.
 """
 
 import datetime
@@ -19,7 +21,9 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from articles.models import Article, Source
-from stories.search import candidates_for_article
+from stories import verdicts
+from stories.fingerprints import fingerprints_refresh
+from stories.search import judged_candidates, scored_candidates
 
 LABELS = {"same", "different"}
 PLACEHOLDER_DATE = datetime.date(2000, 1, 1)
@@ -36,7 +40,8 @@ class Report:
     false_negative: int = 0
     true_negative: int = 0
     timings_ms: list[float] = field(default_factory=list)
-    mistakes: list[tuple[str, str, str, float]] = field(default_factory=list)
+    mistakes: list[tuple[str, str, str, str, float, str]] = field(default_factory=list)
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # kind -> [flagged, pairs]
 
     @property
     def precision(self) -> float:
@@ -52,6 +57,27 @@ class Report:
         if len(self.timings_ms) < 2:
             return self.timings_ms[0] if self.timings_ms else 0.0
         return statistics.quantiles(self.timings_ms, n=100, method="inclusive")[p - 1]
+
+    def count(self, pair: "Loaded", flagged: bool) -> None:
+        outcome = {
+            (True, "same"): "true_positive",
+            (True, "different"): "false_positive",
+            (False, "same"): "false_negative",
+            (False, "different"): "true_negative",
+        }[(flagged, pair.label)]
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        tally = self.kinds.setdefault(pair.kind, [0, 0])
+        tally[0] += flagged
+        tally[1] += 1
+
+
+@dataclass(frozen=True)
+class Loaded:
+    label: str
+    kind: str
+    split: str
+    a: Article
+    b: Article
 
 
 def read_pairs(path: str) -> list[dict]:
@@ -85,15 +111,16 @@ def _check_pair(pair, number: int) -> None:
                 ) from error
 
 
-def load_articles(pairs: list[dict]) -> list[tuple[str, Article, Article]]:
-    """Archive every article of the file once; returns (label, a, b) per pair."""
+def load_articles(pairs: list[dict]) -> list[Loaded]:
+    """Archive every article of the file once; returns the pairs with their articles."""
     archived: dict[tuple, Article] = {}
     loaded = []
     for pair in pairs:
         a_date, b_date = (_date(pair[side]) for side in ("a", "b"))
         a = _archive(pair["a"], a_date or b_date, archived)
         b = _archive(pair["b"], b_date or a_date, archived)
-        loaded.append((pair["label"], a, b))
+        kind = str(pair.get("kind") or ("same story" if pair["label"] == "same" else "other"))
+        loaded.append(Loaded(pair["label"], kind, str(pair.get("split") or "all"), a, b))
     return loaded
 
 
@@ -129,29 +156,58 @@ def _archive(data: dict, date, archived: dict) -> Article:
     return archived[key]
 
 
-def evaluate(loaded, *, threshold: float) -> Report:
+def evaluate(loaded: list[Loaded], *, threshold: float, undated: bool = False) -> Report:
+    """Whether the search flags each pair's `b` for its `a`; with `undated`, `b` is moved to
+    `a`'s date for its turn and its event is read without a date."""
     report = Report()
-    for label, a, b in loaded:
-        started = time.perf_counter()
-        flagged_ids = {c.article.pk for c in candidates_for_article(a, min_score=threshold)}
-        report.timings_ms.append((time.perf_counter() - started) * 1000)
-        flagged = b.pk in flagged_ids
-        outcome = {
-            (True, "same"): "true_positive",
-            (True, "different"): "false_positive",
-            (False, "same"): "false_negative",
-            (False, "different"): "true_negative",
-        }[(flagged, label)]
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if outcome in {"false_positive", "false_negative"}:
-            report.mistakes.append((label, a.title, b.title, _score(a, b)))
+    for pair in loaded:
+        with _dated_like(pair.b, pair.a.original_date if undated else None):
+            started = time.perf_counter()
+            judged = {c.article.pk: c for c in judged_candidates(pair.a, min_score=threshold)}
+            report.timings_ms.append((time.perf_counter() - started) * 1000)
+            verdict = _verdict(pair, judged.get(pair.b.pk), threshold, undated)
+            flagged = verdict is not None and verdict.same
+            report.count(pair, flagged)
+            if flagged != (pair.label == "same"):
+                report.mistakes.append(_mistake(pair, verdict))
     return report
 
 
-def _score(a: Article, b: Article) -> float:
-    """The pair's score even below the threshold, to show how far off a mistake is."""
-    scores = {c.article.pk: c.score for c in candidates_for_article(a, min_score=0)}
-    return scores.get(b.pk, 0.0)
+def _verdict(pair: Loaded, candidate, threshold: float, undated: bool):
+    if candidate is None or not undated:
+        return candidate and candidate.verdict
+    mine = verdicts.article_profile(pair.a)
+    theirs = verdicts.article_profile(pair.b, dated=False)
+    return verdicts.judge(mine, theirs, candidate.score, floor=threshold)
+
+
+def _mistake(pair: Loaded, verdict) -> tuple:
+    if verdict is None:  # below every threshold: show how far off
+        scores = dict(scored_candidates(pair.a, min_score=0))
+        score, why = scores.get(pair.b.pk, 0.0), "wording too different"
+    else:
+        score, why = verdict.score, verdict.summary
+    return (pair.label, pair.kind, pair.a.title, pair.b.title, score, why)
+
+
+@contextmanager
+def _dated_like(article: Article, day):
+    """The article (and its fingerprint) at `day` for the duration, if `day` is given."""
+    original = article.original_date
+    if day is None or day == original:
+        yield
+        return
+    _redate(article, day)
+    try:
+        yield
+    finally:
+        _redate(article, original)
+
+
+def _redate(article: Article, day) -> None:
+    Article.objects.filter(pk=article.pk).update(original_date=day)
+    article.original_date = day
+    fingerprints_refresh(article_ids=[article.pk])
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 from articles.models import Article
 from core.db import is_postgresql
 from stories.models import StoryArticle
-from stories.search import candidates_for_article
+from stories.search import judged_candidates, threshold
 
 
 def story_members(article: Article) -> list[Article]:
@@ -26,13 +26,21 @@ def same_story_panel(article: Article | None, *, opts) -> dict:
     if article is None:
         return {"article": None}
     members = story_members(article)
-    candidates = candidates_for_article(article)  # leaves the members and dismissed pairs out
+    judged = judged_candidates(article)  # leaves the members and dismissed pairs out
+    candidates = [candidate for candidate in judged if candidate.verdict.same]
+    # Worded alike, but reporting another event: shown apart, with why, for an editor to overrule.
+    set_aside = [
+        candidate
+        for candidate in judged
+        if candidate.verdict.conflicts and candidate.score >= threshold()
+    ]
     others = members + [candidate.article for candidate in candidates]
     first = min([article, *others], key=lambda a: (a.original_date, a.pk or 0)) if others else None
     return {
         "article": article,
         "members": members,
         "candidates": candidates,
+        "set_aside": set_aside,
         "first": first,
         "decide_url": f"admin:{opts.app_label}_{opts.model_name}_same_story_decide",
         "change_url": f"admin:{opts.app_label}_{opts.model_name}_change",

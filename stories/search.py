@@ -5,7 +5,10 @@ that share its most distinctive stems (one B-tree range per stem), best overlap 
 out the article's own story and the pairs editors dismissed. Scoring: cosine similarity of
 sub-linear TF-IDF vectors over all content stems, which is robust to paraphrase, reordering,
 extra paragraphs and a new title, and low for different events that only share the same names:
-those names are a small part of either vector.
+those names are a small part of either vector. Judging: each candidate's event is compared
+with the article's (stories/verdicts.py); one that reports a different event (another stage,
+day or figure) is set aside whatever its score, and one that shares the event's facts needs a
+lower score.
 
 The article's side is read from its current fields (saved or not, as the editor typed them),
 the candidates' side from their stored fingerprints, both in one query; a second loads the
@@ -22,7 +25,7 @@ from django.db import connection
 from articles.models import Article
 from articles.search import OWN_WORDS_OF_FIELDS
 from core.db import is_postgresql
-from stories import fingerprints
+from stories import fingerprints, verdicts
 from stories.models import PairDecision
 
 QUERY_KEYWORDS = 40
@@ -81,6 +84,7 @@ LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
 class Candidate:
     article: Article
     score: float
+    verdict: verdicts.Verdict | None = None
 
 
 def threshold() -> float:
@@ -95,10 +99,32 @@ def candidates_for_article(
     article: Article, *, exclude_ids=(), min_score: float | None = None
 ) -> list[Candidate]:
     """Same-story candidates of an article (saved, or being added), best first, with their
-    articles: neither the article's own story nor a pair dismissed by an editor is proposed."""
-    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=min_score)
+    articles: neither the article's own story nor a pair dismissed by an editor is proposed,
+    nor an article reporting a different event."""
+    judged = judged_candidates(article, exclude_ids=exclude_ids, min_score=min_score)
+    return [candidate for candidate in judged if candidate.verdict.same]
+
+
+def judged_candidates(
+    article: Article, *, exclude_ids=(), min_score: float | None = None
+) -> list[Candidate]:
+    """Every candidate scoring at least the lower of `min_score` (the configured threshold by
+    default) and the corroborated threshold, with the verdict on its event: two queries."""
+    floor = threshold() if min_score is None else min_score
+    corroborated = min(floor, verdicts.corroborated_threshold())
+    lowest = corroborated if floor <= threshold() else floor  # see verdicts.judge
+    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest)
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
-    return [Candidate(articles[pk], score) for pk, score in scored if pk in articles]
+    mine = verdicts.article_profile(article)
+    return [
+        Candidate(
+            articles[pk],
+            score,
+            verdicts.judge(mine, verdicts.article_profile(articles[pk]), score, floor=floor),
+        )
+        for pk, score in scored
+        if pk in articles
+    ]
 
 
 def scored_candidates(

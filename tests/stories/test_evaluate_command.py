@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from articles.models import Article
-from tests.factories import PAIRS
+from tests.factories import PAIRS, ROOT
+
+REAL_ARTICLES = ROOT / "stories" / "evaluation" / "real_articles.json"
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -48,3 +50,30 @@ def test_a_bad_pairs_file_is_a_clear_error(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(CommandError, match=message):
         evaluate(path)
+
+
+def test_evaluation_reports_each_split_by_kind_with_both_dates_and_one_side_undated(tmp_path):
+    records = json.loads(REAL_ARTICLES.read_text(encoding="utf-8"))
+
+    def side(url_part):
+        found = next(r for r in records if url_part in r["url"])
+        return {key: found[key] for key in ("title", "outlet", "url", "date", "text")}
+
+    fired, reinstated = side("sfist.com"), side("maginative.com")
+    also_fired = side("breakinglatest.news/business/openai-fires")
+    pairs = [
+        {"label": "same", "kind": "same event", "split": "tune", "a": fired, "b": also_fired},
+        {"label": "different", "kind": "firing vs reinstatement", "split": "tune",
+         "a": fired, "b": reinstated},
+        {"label": "different", "kind": "firing vs reinstatement", "split": "held-out",
+         "a": also_fired, "b": reinstated},
+    ]  # fmt: skip
+    path = tmp_path / "pairs.json"
+    path.write_text(json.dumps({"pairs": pairs}))
+    output = evaluate(path)
+    for heading in ("tune, both dates", "tune, one side undated", "held-out, one side undated"):
+        assert f"== {heading} ==" in output
+    assert "firing vs reinstatement: 0 of 1 flagged same" in output
+    assert "same event: 1 of 1 flagged same" in output
+    held_out = evaluate(path, "--split", "held-out")
+    assert "== tune" not in held_out and "Pairs: 1," in held_out
