@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "stories",
     "briefing",
     "subscribers",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DeferredUpdatesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "wordpress.middleware.LegacyRedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -159,6 +161,9 @@ USE_TZ = True
 # far-future caching.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded files (the old site's media, moved in by import_wordpress); served by the web server.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

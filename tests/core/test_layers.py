@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 # Lowest first. config/ (settings, root urls) is the project and sits above every app.
-LAYERS = ["core", "articles", "stories", "briefing", "subscribers", "config"]
+LAYERS = ["core", "articles", "stories", "briefing", "subscribers", "wordpress", "config"]
 ROOT = Path(settings.BASE_DIR)
 
 
