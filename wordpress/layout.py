@@ -194,6 +194,9 @@ def _excerpt(segment: list[Block], title: str | None, url: str) -> Excerpt:
     if len(header_lines) > 1:
         raise Unreadable("unknown layout")
     source, label, day = found
+    names = authors(header_lines[0]) if header_lines else []
+    if len(source) > 200 or any(len(name) > 200 for name in names):
+        raise Unreadable("unknown layout")
     quote = _pull_quote(segment[index]) if index < len(segment) else None
     if quote is not None:
         index += 1
@@ -204,7 +207,7 @@ def _excerpt(segment: list[Block], title: str | None, url: str) -> Excerpt:
         raise Unreadable("read-full link is not a web address")
     return Excerpt(
         title=title,
-        authors=authors(header_lines[0]) if header_lines else [],
+        authors=names,
         source=source,
         label=label,
         original_date=day,

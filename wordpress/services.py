@@ -301,21 +301,31 @@ class Importer:
         self._ensure(Tag, "tag", set(tags), key="name")
 
     def _ensure(self, model, kind: str, names: set[str], *, key: str) -> None:
-        """The ids of these sources, authors or tags, creating the missing ones."""
+        """The ids of these sources, authors or tags, creating the missing ones in bulk (a
+        name whose slug another one holds is made on its own, with a free slug)."""
         known = self.ids[kind]
         wanted = {name for name in names if name and name not in known}
         if not wanted:
             return
-        by_key = {(slugify(n)[:200] or "x") if key == "slug" else n[:200]: n for n in wanted}
-        for row in model.objects.filter(**{f"{key}__in": list(by_key)}).values("id", key):
-            known[by_key[row[key]]] = row["id"]
+        by_key = {(slugify(n)[:190] or "x") if key == "slug" else n: n for n in wanted}
+        self._fetch(model, key, by_key, known)
+        missing = {n: slugify(n)[:190] or "x" for n in wanted - known.keys()}
+        if missing:
+            fresh = [model(name=n, slug=slug) for n, slug in missing.items()]
+            model.objects.bulk_create(fresh, ignore_conflicts=True)
+            self._fetch(model, key, by_key, known)
         for name in wanted - known.keys():
             known[name] = self._create_named(model, name).pk
 
     @staticmethod
+    def _fetch(model, key: str, by_key: dict[str, str], known: dict) -> None:
+        for row in model.objects.filter(**{f"{key}__in": list(by_key)}).values("id", key):
+            known[by_key[row[key]]] = row["id"]
+
+    @staticmethod
     def _create_named(model, name: str):
         base = slugify(name)[:190] or "x"
-        lookup = {"slug": base} if model is Author else {"name": name[:200]}
+        lookup = {"slug": base} if model is Author else {"name": name}
         found = model.objects.filter(**lookup).first()
         if found:
             return found
@@ -323,7 +333,7 @@ class Importer:
         while model.objects.filter(slug=slug).exists():
             n += 1
             slug = f"{base}-{n}"
-        return model.objects.create(name=name[:200], slug=slug)
+        return model.objects.create(name=name, slug=slug)
 
     def _free_slugs(self, new) -> dict[tuple[int, int], str]:
         wanted = {}
