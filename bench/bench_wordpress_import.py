@@ -26,7 +26,65 @@ import common
 DATABASE = "briefing_bench_wp"
 REGIONS = ["Israel", "Ukraine", "Iran", "Gaza", "Russia", "China", "Europe", "Middle East"]
 TOPICS = ["Analysis & Opinion", "Defense", "Diplomacy", "Economy", "Energy", "Elections"]
-WORDS = ["israel", "gaza", "hamas", "iran", "hezbollah", "ukraine", "russia", "putin", "nato", "turkey", "wagner", "syria", "lebanon", "egypt", "jordan", "china", "taiwan", "europe", "election", "parliament", "minister", "government", "president", "policy", "war", "peace", "ceasefire", "hostages", "army", "missile", "drone", "attack", "defense", "security", "intelligence", "document", "leaked", "report", "sanctions", "economy", "inflation", "market", "oil", "energy", "court", "vote", "campaign", "protest", "border", "refugees", "aid", "talks", "summit", "embassy", "treaty", "weapons", "nuclear"]
+WORDS = [
+    "israel",
+    "gaza",
+    "hamas",
+    "iran",
+    "hezbollah",
+    "ukraine",
+    "russia",
+    "putin",
+    "nato",
+    "turkey",
+    "wagner",
+    "syria",
+    "lebanon",
+    "egypt",
+    "jordan",
+    "china",
+    "taiwan",
+    "europe",
+    "election",
+    "parliament",
+    "minister",
+    "government",
+    "president",
+    "policy",
+    "war",
+    "peace",
+    "ceasefire",
+    "hostages",
+    "army",
+    "missile",
+    "drone",
+    "attack",
+    "defense",
+    "security",
+    "intelligence",
+    "document",
+    "leaked",
+    "report",
+    "sanctions",
+    "economy",
+    "inflation",
+    "market",
+    "oil",
+    "energy",
+    "court",
+    "vote",
+    "campaign",
+    "protest",
+    "border",
+    "refugees",
+    "aid",
+    "talks",
+    "summit",
+    "embassy",
+    "treaty",
+    "weapons",
+    "nuclear",
+]
 MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
           "Nov.", "Dec."]  # fmt: skip
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
@@ -137,7 +195,8 @@ def generate(path: Path, posts: int, seed: int = 15) -> None:
 
 
 def timed_import(path: Path, env: dict, report: Path) -> tuple[float, float]:
-    """(seconds, peak MB of the importer process alone: its own ru_maxrss from wait4)."""
+    """(seconds, peak MB of the importer process alone: its own ru_maxrss from wait4); logs
+    the importer's own CPU time and the machine's load, which the wall time depends on."""
     argv = [common.PYTHON, "manage.py", "import_wordpress", str(path), "--report", str(report)]
     output = report.with_suffix(".txt")
     started = time.monotonic()
@@ -145,6 +204,9 @@ def timed_import(path: Path, env: dict, report: Path) -> tuple[float, float]:
         child = subprocess.Popen(argv, cwd=common.ROOT, env=env, stdout=out, stderr=out)
         _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.monotonic() - started
+    cpu = usage.ru_utime + usage.ru_stime
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    common.log(f"importer CPU time {cpu:.0f} s of {elapsed:.0f} s; load average {load}")
     child.returncode = os.waitstatus_to_exitcode(status)
     lines = [line for line in output.read_text().splitlines() if "Importing [" not in line]
     print("\n".join(lines[:30]))
