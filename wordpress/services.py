@@ -101,8 +101,12 @@ class Importer:
             return
         with transaction.atomic(), batch():
             known = self._known(items)
-            new, created_ids = [], []
+            new, created_ids, seen = [], [], set()
             for item in items:
+                if item.wp_id in seen:  # a file that holds a post twice: the first counts
+                    self.report.skipped["the same post id twice in the export"] += 1
+                    continue
+                seen.add(item.wp_id)
                 self._remember(item)
                 record = known.get(("id", item.wp_id)) or known.get(("guid", item.guid))
                 digest = rules.checksum(item, self.options)
