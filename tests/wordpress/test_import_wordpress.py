@@ -369,3 +369,15 @@ def test_no_shortcode_reaches_a_reader(imported, client):
         page = client.get(url)
         assert page.status_code == 200
         assert not shortcode.search(page.text), url
+
+
+def test_a_post_twice_in_the_export_is_imported_once_and_counted(media, tmp_path):
+    doubled = tmp_path / "doubled.xml"
+    text = EXPORT.read_text()
+    start = text.rindex("\t<item>", 0, text.index("leaked-us-military-document"))
+    end = text.index("</item>", start) + len("</item>\n")
+    doubled.write_text(text[:end] + text[start:end] + text[end:])
+    report, _ = run_import(tmp_path, doubled)
+    assert report["items"]["skipped"]["the same post id twice in the export"] == 1
+    assert report["adds_up"] is True and report["items"]["total"] == 15
+    assert Article.objects.filter(title=SEED_TITLE).count() == 1
