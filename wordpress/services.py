@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
@@ -30,6 +30,7 @@ from briefing import cache as briefing_cache
 from briefing.models import Briefing, BriefingEntry
 from core.deferred import batch
 from core.sanitize import clean_html
+from stories.models import Fingerprint, Keyword, TermStat
 from wordpress import plan as rules
 from wordpress import wxr
 from wordpress.archive import archive_redirects
@@ -40,6 +41,14 @@ from wordpress.report import Report
 from wordpress.shortcodes import Shortcodes
 
 UNKNOWN_SOURCE = "Source to check (WordPress import)"
+# The tables an import grows. Their planner statistics are refreshed each time the import has
+# doubled the articles (autovacuum may be slow, or off): a plan made for an empty table (a
+# sequential scan of the keywords to delete a chunk's) would make the import quadratic.
+GROWN = [
+    Article, ArticleAuthor, TaggedItem, BriefingEntry, Briefing, ImportedPost, ImportedArticle,
+    LegacyRedirect, Fingerprint, Keyword, TermStat,
+]  # fmt: skip
+FIRST_ANALYZE = 1000
 Outcome = ImportedPost.Outcome
 
 
@@ -85,6 +94,7 @@ class Importer:
         self.redirects: dict[str, str] = {}
         self.ids = {"source": {}, "author": {}, "tag": {}}
         self.content_type = ContentType.objects.get_for_model(Article)
+        self.created, self.analyze_at = 0, FIRST_ANALYZE
 
     # --- Reading -------------------------------------------------------------------------------
 
@@ -124,6 +134,16 @@ class Importer:
                 update_search_vectors(article_ids=created_ids)
                 cache.delete(SIDEBAR_CACHE_KEY)
                 articles_changed.send(sender=Article, article_ids=frozenset(created_ids))
+        self.created += len(created_ids)
+        if self.created >= self.analyze_at:
+            self.analyze_at *= 2
+            self._analyze()
+
+    @staticmethod
+    def _analyze() -> None:
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in GROWN)
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {tables}")
 
     def _known(self, items) -> dict:
         records = ImportedPost.objects.filter(
