@@ -316,17 +316,23 @@ def old_addresses(export: Path) -> list[str]:
             continue
         kind, wp_id = item.findtext(f"{WP}post_type"), item.findtext(f"{WP}post_id")
         paths.append(item.findtext("link").removeprefix(site))
+        paths.append(item.findtext("guid").removeprefix(site) or "/")
         paths.append(f"/?{QUERY_OF[kind]}={wp_id}")
         if kind == "post":
             day = item.findtext(f"{WP}post_date")[:10].replace("-", "/")
-            paths += [f"/{day}/", f"/{day[:7]}/", f"/{day[:4]}/"]
+            paths += [f"/{day}/", f"/{day[:7]}/", f"/{day[:4]}/", f"/?m={day.replace('/', '')}"]
     for category in channel.iter(f"{WP}category"):
-        slug = category.findtext(f"{WP}category_nicename")
-        paths += [f"/category/{slug}/", f"/category/{slug}/feed/"]
+        slug, term_id = (
+            category.findtext(f"{WP}category_nicename"),
+            category.findtext(f"{WP}term_id"),
+        )
+        paths += [f"/category/{slug}/", f"/category/{slug}/feed/", f"/?cat={term_id}"]
     for tag in channel.iter(f"{WP}tag"):
-        paths.append(f"/tag/{tag.findtext(f'{WP}tag_slug')}/")
+        slug = tag.findtext(f"{WP}tag_slug")
+        paths += [f"/tag/{slug}/", f"/tag/{slug}/feed/", f"/?tag={slug}"]
     for author in channel.iter(f"{WP}author"):
-        paths.append(f"/author/{author.findtext(f'{WP}author_login')}/")
+        login, author_id = author.findtext(f"{WP}author_login"), author.findtext(f"{WP}author_id")
+        paths += [f"/author/{login}/", f"/?author={author_id}"]
     return list(dict.fromkeys(paths))
 
 
