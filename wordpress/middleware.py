@@ -7,7 +7,7 @@ WordPress's own parameters (/?p=12).
 
 from django.http import HttpResponsePermanentRedirect
 
-from wordpress.redirects import QUERY_KEYS, legacy_target
+from wordpress.redirects import QUERY_KEYS, WORDPRESS_HOME, legacy_target
 
 
 class LegacyRedirectMiddleware:
@@ -16,7 +16,8 @@ class LegacyRedirectMiddleware:
 
     def __call__(self, request):
         reading = request.method in ("GET", "HEAD")
-        if reading and request.path == "/" and any(request.GET.get(k) for k in QUERY_KEYS):
+        home = request.path in WORDPRESS_HOME
+        if reading and home and any(request.GET.get(k) for k in QUERY_KEYS):
             target = legacy_target(request.path, request.META.get("QUERY_STRING", ""))
             if target:
                 return HttpResponsePermanentRedirect(target)

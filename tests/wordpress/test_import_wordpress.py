@@ -353,6 +353,8 @@ def test_old_post_addresses_lead_to_the_article_or_the_day(imported, client):
     old = "/2024/09/01/leaked-us-military-document-reveals-russias-wagner-mercenary-group/"
     assert client.get(old)["Location"] == seed.get_absolute_url()
     assert client.get(old.rstrip("/").upper())["Location"] == seed.get_absolute_url()
+    assert client.get("/index.php?p=7&utm_source=x")["Location"] == seed.get_absolute_url()
+    assert client.get("/search/", {"tag": "\x00", "page": "0"}).status_code == 404
     assert client.get("/2024/09/03/daily-briefing-september-3-2024/")["Location"] == (
         "/briefings/2024/09/03/"
     )
