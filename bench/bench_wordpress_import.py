@@ -17,6 +17,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from html import escape
 from pathlib import Path
@@ -194,19 +195,53 @@ def generate(path: Path, posts: int, seed: int = 15) -> None:
         out.write("</channel>\n</rss>\n")
 
 
+class ServerCpu(threading.Thread):
+    """The CPU seconds PostgreSQL's backends spend for the bench database, read from
+    /proc/<pid>/stat every second while the import runs (the wall time on a shared machine
+    says little; the CPU the import needs, on both sides, says what an idle one would do)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.ticks: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.wait(1):
+            rows = (
+                common.sql("SELECT pid FROM pg_stat_activity WHERE datname = %s", [DATABASE]) or []
+            )
+            for (pid,) in rows:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self.ticks[pid] = int(fields[11]) + int(fields[12])  # utime + stime
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
 def timed_import(path: Path, env: dict, report: Path) -> tuple[float, float]:
     """(seconds, peak MB of the importer process alone: its own ru_maxrss from wait4); logs
     the importer's own CPU time and the machine's load, which the wall time depends on."""
     argv = [common.PYTHON, "manage.py", "import_wordpress", str(path), "--report", str(report)]
     output = report.with_suffix(".txt")
+    server = ServerCpu()
+    server.start()
     started = time.monotonic()
     with output.open("w") as out:
         child = subprocess.Popen(argv, cwd=common.ROOT, env=env, stdout=out, stderr=out)
         _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.monotonic() - started
+    server.done.set()
+    server.join()
     cpu = usage.ru_utime + usage.ru_stime
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    common.log(f"importer CPU time {cpu:.0f} s of {elapsed:.0f} s; load average {load}")
+    common.log(
+        f"CPU time: importer {cpu:.0f} s, PostgreSQL {server.seconds:.0f} s, of {elapsed:.0f} s "
+        f"wall time; load average {load}"
+    )
     child.returncode = os.waitstatus_to_exitcode(status)
     lines = [line for line in output.read_text().splitlines() if "Importing [" not in line]
     print("\n".join(lines[:30]))
