@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "intake",
     "briefing",
     "subscribers",
+    "wordpress",
     "monitoring",
 ]
 
@@ -96,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DeferredUpdatesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
+    "wordpress.middleware.LegacyRedirectMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -167,6 +169,9 @@ USE_TZ = True
 # far-future caching.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Uploaded files (the old site's media, moved in by import_wordpress); served by the web server.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads (the site logo, images in excerpts): under MEDIA_ROOT, served at MEDIA_URL (by the
 # development server with DEBUG; in production by the web server in front, or a storage backend).

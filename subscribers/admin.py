@@ -42,8 +42,11 @@ def csv_response(queryset, filename: str) -> StreamingHttpResponse:
 class ImportForm(forms.Form):
     csv_file = forms.FileField(
         label="CSV file",
-        help_text="Columns: email, name (a header row is required). Imported addresses are "
-        "treated as already confirmed; unsubscribed and bounced addresses are never re-added.",
+        help_text="Columns: email, name (a header row is required); a Gravity Forms entries "
+        "export or a Mailchimp audience export (subscribed, unsubscribed or cleaned) as they "
+        "are. Imported addresses are treated as already confirmed; unsubscribed and bounced "
+        "addresses are never re-added, and those the old list had unsubscribed or bounced "
+        "stay so.",
     )
 
 
@@ -102,7 +105,13 @@ class SubscriberAdmin(admin.ModelAdmin):
                 request,
                 f"Imported: {report.created} added, {report.updated} already subscribed, "
                 f"{report.kept_unsubscribed} kept unsubscribed or bounced, "
-                f"{len(report.errors)} rejected.",
+                f"{len(report.errors)} rejected."
+                + (
+                    f" From the old list: {report.unsubscribed} unsubscribed and "
+                    f"{report.bounced} bounced addresses, kept so."
+                    if report.unsubscribed or report.bounced
+                    else ""
+                ),
             )
             for error in report.errors[:20]:
                 self.message_user(request, error, level=messages.WARNING)

@@ -1,7 +1,5 @@
 """Everything with a side effect on subscribers: signup, opt-in, preferences, sends, imports."""
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -15,7 +13,7 @@ from django.db.models import DateTimeField, F, IntegerField, Value
 from django.utils import timezone
 
 from briefing.models import Briefing
-from subscribers import emails, tasks
+from subscribers import csv_formats, emails, tasks
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.tokens import confirm_token_read
 
@@ -171,28 +169,56 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     kept_unsubscribed: int = 0
+    unsubscribed: int = 0  # rows the old list had as unsubscribed, kept so
+    bounced: int = 0  # rows the old list had as bounced (Mailchimp's "cleaned"), kept so
     errors: list[str] = field(default_factory=list)
 
 
 def subscribers_import(*, csv_text: str) -> ImportReport:
-    """Add confirmed subscribers from CSV (email, name); never resurrect unsubscribed/bounced."""
+    """Add confirmed subscribers from CSV (ours, Gravity Forms or Mailchimp: see
+    subscribers/csv_formats.py); never resurrect unsubscribed/bounced, and keep those the old
+    list had unsubscribed or bounced in that state."""
     report = ImportReport()
-    for line, row in enumerate(csv.DictReader(io.StringIO(csv_text)), start=2):
-        try:
-            address = email_normalize(row.get("email") or "")
-        except ValidationError:
-            report.errors.append(f"line {line}: {row.get('email')!r} is not an email address")
+    for line, row in csv_formats.read_rows(csv_text):
+        if row.skip:
+            report.errors.append(f"line {line}: {row.email!r} skipped: {row.skip}")
             continue
-        name = emails.one_line(row.get("name") or "")[:100]
-        _import_one(address=address, name=name, report=report)
+        try:
+            address = email_normalize(row.email or "")
+        except ValidationError:
+            report.errors.append(f"line {line}: {row.email!r} is not an email address")
+            continue
+        name = emails.one_line(row.name or "")[:100]
+        if row.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
+            _import_left(address=address, name=name, row=row, report=report)
+        else:
+            _import_one(address=address, name=name, report=report, at=row.at)
     return report
 
 
-def _import_one(*, address: str, name: str, report: ImportReport) -> None:
+def _import_left(*, address: str, name: str, row, report: ImportReport) -> None:
+    """Someone who left the old list (or whose mail bounced) is never mailed from the new."""
+    subscriber = subscriber_find(email=address)
+    if subscriber is None:
+        subscriber = Subscriber(email=address, name=name)
+    if row.status == Status.UNSUBSCRIBED:
+        report.unsubscribed += 1
+        if subscriber.status == Status.BOUNCED:
+            return
+    else:
+        report.bounced += 1
+    subscriber.status = row.status
+    subscriber.unsubscribed_at = subscriber.unsubscribed_at or row.at or timezone.now()
+    subscriber.save()
+
+
+def _import_one(*, address: str, name: str, report: ImportReport, at=None) -> None:
     subscriber = subscriber_find(email=address)
     if subscriber is None:
         now = timezone.now()
-        Subscriber.objects.create(email=address, name=name, status=Status.ACTIVE, confirmed_at=now)
+        Subscriber.objects.create(
+            email=address, name=name, status=Status.ACTIVE, confirmed_at=min(at or now, now)
+        )
         report.created += 1
     elif subscriber.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
         report.kept_unsubscribed += 1

@@ -21,6 +21,7 @@ LAYERS = [
     "intake",
     "briefing",
     "subscribers",
+    "wordpress",
     "monitoring",
     "config",
 ]
