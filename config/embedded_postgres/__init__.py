@@ -91,9 +91,20 @@ class EmbeddedPostgres:
         with self._lock():
             clients = [c for c in self._clients() if c != this_process()]
             self._save_clients(clients)
-            if not clients and self.is_running():
-                self._pg_ctl("stop", "-m", "fast", "-w", "-t", str(START_TIMEOUT))
+            if not clients:
+                self._stop()
         self._registered = False
+        atexit.unregister(self.release)
+
+    def stop(self) -> None:
+        """Stop the server now, whoever uses it (`make clean`)."""
+        with self._lock():
+            self._save_clients([])
+            self._stop()
+
+    def _stop(self) -> None:
+        if self.is_running():
+            self._pg_ctl("stop", "-m", "fast", "-w", "-t", str(START_TIMEOUT))
 
     def is_running(self) -> bool:
         pid, status = self._postmaster()
