@@ -37,14 +37,11 @@ class Command(BaseCommand):
         site_url = os.environ.get("SITE_URL") or f"http://{host}:{port}"
         self.banner(site_url)
         env = {**os.environ, "DEBUG": "true", "SITE_URL": site_url, "PYTHONUNBUFFERED": "1"}
-        children = {
-            "web": start(["runserver", f"{host}:{port}"], env),
-            "worker": start(["db_worker", "--no-startup-delay", "--reload"], env),
+        commands = {
+            "web": ["runserver", f"{host}:{port}"],
+            "worker": ["db_worker", "--no-startup-delay", "--reload"],
         }
-        relays = [relay(label, child) for label, child in children.items()]
-        stopped = supervise(children)
-        for thread in relays:
-            thread.join(timeout=STOP_SECONDS)
+        stopped = run_until_interrupted(commands, env)
         if stopped:
             raise CommandError(f"The {stopped} stopped on its own; the other was stopped too.")
 
@@ -65,6 +62,34 @@ def split_addrport(addrport: str) -> tuple[str, str]:
     if not port.isdigit():
         raise CommandError(f"{addrport!r} is not [HOST:]PORT.")
     return host or "127.0.0.1", port
+
+
+def run_until_interrupted(commands: dict[str, list[str]], env: dict) -> str | None:
+    """Run the commands until Ctrl-C, SIGTERM or one's exit, then stop them all. Returns the
+    label of a command that stopped on its own, if one did. Our handlers are set first, so
+    that the children start with Ctrl-C's default (a shell's background job ignores it)."""
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children, relays, stopped = {}, [], None
+    try:
+        for label, command in commands.items():
+            children[label] = start(command, env)
+            relays.append(relay(label, children[label]))
+        while stopped is None:
+            stopped = next((label for label, c in children.items() if c.poll() is not None), None)
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        stop(children.values())
+        for thread in relays:
+            thread.join(timeout=STOP_SECONDS)
+    return stopped
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def start(command: list[str], env: dict) -> subprocess.Popen:
@@ -94,32 +119,11 @@ def relay(label: str, child: subprocess.Popen) -> threading.Thread:
     return thread
 
 
-def supervise(children: dict[str, subprocess.Popen]) -> str | None:
-    """Wait for Ctrl-C, SIGTERM or a child's exit; stop every child. Returns the label of a
-    child that stopped on its own, if one did."""
-    stopped = None
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while stopped is None:
-            stopped = next((label for label, c in children.items() if c.poll() is not None), None)
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        stop(children.values())
-    return stopped
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 def stop(children) -> None:
-    """SIGTERM to each child's whole group (runserver's and db_worker's reloaders fork; the
-    worker finishes its task first), SIGKILL to what is left after STOP_SECONDS."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
+    """Ctrl-C (SIGINT) to each child's whole group, as a terminal would (runserver's and
+    db_worker's reloaders fork; the worker finishes its task first), SIGKILL to what is left
+    after STOP_SECONDS."""
+    for sig in (signal.SIGINT, signal.SIGKILL):
         for child in children:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, sig)
