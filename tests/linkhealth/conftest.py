@@ -2,6 +2,7 @@
 fail, time out), and a loopback Wayback Machine speaking Save Page Now 2 (submit, status, 429
 with Retry-After) and the availability API as the Internet Archive documents them."""
 
+import datetime
 import json
 import threading
 import uuid
@@ -9,9 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from intake.extract import extract
 from intake.models import ArticleSnapshot
+from linkhealth.models import ArticleLink
+from linkhealth.services import links_check
 from tests.factories import ArticleFactory
 from tests.intake.conftest import Answer, article_page, web  # noqa: F401  (the `web` fixture)
 
@@ -113,9 +117,12 @@ def wayback(settings):
 
 @pytest.fixture(autouse=True)
 def _quick_checks(settings):
-    """No pause between two requests to a host unless a test asks for one, short timeouts."""
+    """No pause between two requests to a host unless a test asks for one, short timeouts, and
+    no Wayback Machine but the loopback one (`wayback`): otherwise a closed loopback port."""
     settings.LINKHEALTH_HOST_DELAY = 0
     settings.LINKHEALTH_TIMEOUT = 1.0
+    settings.WAYBACK_SAVE_URL = "http://127.0.0.1:9/save"
+    settings.WAYBACK_AVAILABILITY_URL = "http://127.0.0.1:9/wayback/available"
 
 
 def captured_article(server, path: str = "/story", **fields):
@@ -137,3 +144,47 @@ PAYWALLED = (
     b'<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
     b'"isAccessibleForFree": "False"}</script></head><body><p>Subscribe to read.</p></body></html>'
 )
+
+
+def days_pass(article, days: float) -> None:
+    """As if `days` went by since the last check: the record's times move back, and it is due."""
+    link = ArticleLink.objects.get(article=article)
+    back = datetime.timedelta(days=days)
+    for name in ("checked_at", "not_found_since", "failing_since"):
+        if getattr(link, name):
+            setattr(link, name, getattr(link, name) - back)
+    link.next_check_at = timezone.now()
+    link.save()
+
+
+STATES = ["ok", "moved", "gone-404", "gone-410", "failing", "recovered", "changed", "timeout",
+          "blocked", "paywalled"]  # fmt: skip
+
+
+def article_in_state(server, state: str):
+    """A captured article whose original the real checker has found in `state`."""
+    path = f"/{state}"
+    article = captured_article(server, path)
+    answers = {
+        "moved": Answer(308, headers={"Location": "/moved-here"}),
+        "gone-404": Answer(404, b"Not found"),
+        "gone-410": Answer(410, b"Gone"),
+        "failing": Answer(500, b"Oops"),
+        "recovered": Answer(500, b"Oops"),
+        "changed": Answer(200, REWRITTEN),
+        "timeout": Answer(200, article_page(), delay=2.5),
+        "blocked": Answer(403, b"Forbidden"),
+        "paywalled": Answer(200, PAYWALLED),
+    }
+    server.page("/moved-here")
+    if state in answers:
+        server.routes[path] = answers[state]
+    links_check(article_ids=[article.pk])
+    if state.startswith("gone"):
+        days_pass(article, 2)
+        links_check(article_ids=[article.pk])
+    if state == "recovered":
+        server.page(path)
+        days_pass(article, 1)
+        links_check(article_ids=[article.pk])
+    return article

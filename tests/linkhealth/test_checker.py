@@ -12,7 +12,14 @@ from django.utils import timezone
 from linkhealth.models import ArticleLink
 from linkhealth.services import links_check
 from tests.factories import ArticleFactory
-from tests.linkhealth.conftest import PAYWALLED, REWRITTEN, Answer, article_page, captured_article
+from tests.linkhealth.conftest import (
+    PAYWALLED,
+    REWRITTEN,
+    Answer,
+    article_page,
+    captured_article,
+    days_pass,
+)
 
 pytestmark = pytest.mark.django_db
 Status = ArticleLink.Status
@@ -20,17 +27,6 @@ Status = ArticleLink.Status
 
 def link_of(article) -> ArticleLink:
     return ArticleLink.objects.get(article=article)
-
-
-def days_pass(article, days: float) -> None:
-    """As if `days` went by since the last check: the record's times move back, and it is due."""
-    link = link_of(article)
-    back = datetime.timedelta(days=days)
-    for name in ("checked_at", "not_found_since", "failing_since"):
-        if getattr(link, name):
-            setattr(link, name, getattr(link, name) - back)
-    link.next_check_at = timezone.now()
-    link.save()
 
 
 def test_a_page_that_still_says_what_was_captured_is_ok_after_a_head_and_a_get(web):
