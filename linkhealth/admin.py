@@ -41,6 +41,7 @@ class ArticleLinkAdmin(admin.ModelAdmin):
         ("article__source", admin.RelatedOnlyFieldListFilter),
         YearFilter,
     ]
+    list_display_links = None  # the article's title links to the article
     list_select_related = ["article__source"]
     search_fields = ["article__title", "article__original_url", "article__source__name"]
     actions = ["check_again"]
