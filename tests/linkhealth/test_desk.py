@@ -135,3 +135,14 @@ def test_check_links_schedule_queues_the_worker_rounds_once(db):
         "Queued the next rounds.",
         "The rounds are already queued.",
     ]
+
+
+def test_metrics_count_links_by_state_and_the_wayback_queue(client, web, settings):
+    settings.WAYBACK_SUBMIT = True
+    article_in_state(web, "gone-404")
+    article_in_state(web, "ok")
+    text = client.get("/metrics").content.decode()
+    assert 'briefing_article_links{status="gone"} 1.0' in text
+    assert 'briefing_article_links{status="ok"} 1.0' in text
+    assert "briefing_article_links_overdue 0.0" in text
+    assert 'briefing_wayback_links{archive_status="pending"} 2.0' in text
