@@ -137,13 +137,17 @@ def report(args, counts, wall, cpu, seen, states, enrolled, enroll_seconds) -> N
     print(f"server saw {seen['requests']:,} requests ({seen['requests'] / max(checked, 1):.2f} "
           f"a check: HEAD then GET), at most {seen['max_in_flight_per_host']} in flight to one "
           f"host, shortest pause between two checks of a host "
-          f"{seen['min_pause_per_host'] or 0:.2f} s")  # fmt: skip
+          f"{_seconds(seen['min_pause_per_host'])}")  # fmt: skip
     print("states: " + ", ".join(f"{s} {n:,}" for s, n in states.items() if n))
     print(f"projected full pass of {args.articles:,} at this rate: {full / 60:.1f} min "
           f"({full / 3600:.2f} h); politeness floor {floor / 60:.1f} min "
           f"({per_host:.0f} checks a host x {args.delay:g} s); CPU for a full pass "
           f"{cpu / max(checked, 1) * args.articles / 60:.1f} min")  # fmt: skip
     print(f"the default period is 7 days: {7 * 86400 / full:.0f}x the time a pass needs")
+
+
+def _seconds(value: float | None) -> str:
+    return "(no host was checked twice)" if value is None else f"{value:.2f} s"
 
 
 if __name__ == "__main__":

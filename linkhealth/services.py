@@ -71,10 +71,16 @@ def _targets(links: list[ArticleLink]) -> list[Target]:
     ]
 
 
+CHECK_FIELDS = ["status", "http_status", "final_url", "similarity", "detail", "checked_at",
+                "next_check_at", "not_found_since", "failing_since", "etag",
+                "last_modified"]  # fmt: skip
+WRITE_EVERY = 100  # checks written in one transaction (one commit, not a hundred)
+
+
 def link_record(*, link: ArticleLink, outcome: Outcome, now: datetime.datetime) -> ArticleLink:
-    """Store one check's answer. A 404/410 is "gone" when a check at least
-    LINKHEALTH_GONE_CONFIRM_DAYS after the first agrees; failures (5xx, timeouts) are retried
-    every LINKHEALTH_RETRY_DAYS and "gone" after LINKHEALTH_FAILING_GONE_DAYS of nothing else."""
+    """One check's answer, on the record (saved by `_write`). A 404/410 is "gone" when a check
+    at least LINKHEALTH_GONE_CONFIRM_DAYS after the first agrees; failures (5xx, timeouts) are
+    retried every LINKHEALTH_RETRY_DAYS and "gone" after LINKHEALTH_FAILING_GONE_DAYS of them."""
     link.checked_at, link.http_status, link.detail = now, outcome.http_status, outcome.detail
     link.similarity = outcome.similarity
     link.etag, link.last_modified = outcome.etag, outcome.last_modified
@@ -100,8 +106,12 @@ def link_record(*, link: ArticleLink, outcome: Outcome, now: datetime.datetime) 
         link.status, link.not_found_since, link.failing_since = outcome.status, None, None
     link.final_url = outcome.final_url if link.status == Status.MOVED else ""
     link.next_check_at = next_check
-    link.save()
     return link
+
+
+def _write(links: list[ArticleLink]) -> None:
+    ArticleLink.objects.bulk_update(links, CHECK_FIELDS, batch_size=WRITE_EVERY)
+    links.clear()
 
 
 def archived_copy_find(*, link: ArticleLink) -> bool:
@@ -132,8 +142,8 @@ def links_check(
     dry_run: bool = False,
 ) -> dict:
     """Check the links that are due, oldest first: at most `limit` (one round's quota when
-    None) and for at most `seconds` (LINKHEALTH_RUN_SECONDS). Resumable: a check is recorded
-    as soon as it ends, and what was not reached stays due."""
+    None) and for at most `seconds` (LINKHEALTH_RUN_SECONDS). Resumable: checks are recorded
+    as they end (a hundred at a time), and what was not reached stays due."""
     links_enroll()
     now = timezone.now()
     due = ArticleLink.objects.select_related("article").order_by("next_check_at", "pk")
@@ -154,17 +164,21 @@ def links_check(
             pk__in=ids[start : start + CHUNK]
         )
         links = {link.pk: link for link in chunk}
-        dead = []
+        dead, unwritten = [], []
         for target, outcome in check_many(
             _targets(list(links.values())), deadline=deadline, last=last_request
         ):
             link = link_record(link=links[target.link_id], outcome=outcome, now=timezone.now())
+            unwritten.append(link)
+            if len(unwritten) >= WRITE_EVERY:
+                _write(unwritten)
             counts["checked"] += 1
             counts[link.status] += 1
             if link.is_dead and not link.archive_url:
                 dead.append(link)
             if progress:
                 progress(counts["checked"], len(ids))
+        _write(unwritten)
         for link in dead:
             counts["archived_found"] += archived_copy_find(link=link)
         if time.monotonic() >= deadline:
