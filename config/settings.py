@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "stories",
     "intake",
+    "linkhealth",
     "briefing",
     "subscribers",
     "wordpress",
@@ -354,3 +355,28 @@ INTAKE_FEED_TICK = env_int("INTAKE_FEED_TICK", 60)
 INTAKE_FEED_CONCURRENCY = env_int("INTAKE_FEED_CONCURRENCY", 8)
 INTAKE_FEED_MAX_BACKOFF = env_int("INTAKE_FEED_MAX_BACKOFF", 86400)
 INTAKE_FEED_GIVE_UP_DAYS = env_float("INTAKE_FEED_GIVE_UP_DAYS", 3.0)
+
+# Link health (linkhealth/): the read-full links checked politely, and archived copies.
+LINKHEALTH_PERIOD_DAYS = env_float("LINKHEALTH_PERIOD_DAYS", 7.0)  # the whole archive, once
+LINKHEALTH_TICK = env_int("LINKHEALTH_TICK", 300)  # seconds between the worker's rounds
+LINKHEALTH_RUN_SECONDS = env_int("LINKHEALTH_RUN_SECONDS", 240)  # one round's time budget
+LINKHEALTH_CONCURRENCY = env_int("LINKHEALTH_CONCURRENCY", 8)  # hosts checked at once
+LINKHEALTH_HOST_DELAY = env_float(
+    "LINKHEALTH_HOST_DELAY", 2.0
+)  # seconds between two requests to a host
+LINKHEALTH_TIMEOUT = env_float("LINKHEALTH_TIMEOUT", 15.0)
+LINKHEALTH_GONE_CONFIRM_DAYS = env_float("LINKHEALTH_GONE_CONFIRM_DAYS", 2.0)
+LINKHEALTH_FAILING_GONE_DAYS = env_float("LINKHEALTH_FAILING_GONE_DAYS", 30.0)
+LINKHEALTH_RETRY_DAYS = env_float("LINKHEALTH_RETRY_DAYS", 1.0)
+LINKHEALTH_CHANGED_BELOW = env_float("LINKHEALTH_CHANGED_BELOW", 0.5)
+LINKHEALTH_OWN_SNAPSHOT = env_bool("LINKHEALTH_OWN_SNAPSHOT", False)  # see README: copyright
+WAYBACK_SUBMIT = env_bool("WAYBACK_SUBMIT", False)
+WAYBACK_ACCESS_KEY = os.environ.get("WAYBACK_ACCESS_KEY", "")
+WAYBACK_SECRET_KEY = os.environ.get("WAYBACK_SECRET_KEY", "")
+WAYBACK_SAVE_URL = os.environ.get("WAYBACK_SAVE_URL", "https://web.archive.org/save")
+WAYBACK_AVAILABILITY_URL = os.environ.get(
+    "WAYBACK_AVAILABILITY_URL", "https://archive.org/wayback/available"
+)
+WAYBACK_SNAPSHOT_BASE = os.environ.get("WAYBACK_SNAPSHOT_BASE", "https://web.archive.org/web/")
+WAYBACK_PER_MINUTE = min(env_float("WAYBACK_PER_MINUTE", 6.0), 15.0)  # SPN2's published limits
+WAYBACK_MAX_ATTEMPTS = env_int("WAYBACK_MAX_ATTEMPTS", 6)

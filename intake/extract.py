@@ -79,7 +79,7 @@ def _normal(text: str) -> str:
     return " ".join(words((text or "").lower()))
 
 
-def _shingles(text: str, n: int = 4) -> set[str]:
+def shingles(text: str, n: int = 4) -> set[str]:
     tokens = words(text)
     return {" ".join(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1))}
 
@@ -152,8 +152,8 @@ def _body_lines(html: str, url: str, title: str) -> list[str]:
     second = _drop_chrome(_readability_lines(html), title)
     ours, theirs = "\n".join(lines), "\n".join(second)
     if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
-        mine = _shingles(ours)
-        if not mine or len(mine & _shingles(theirs)) / len(mine) >= SPLIT_BODY_COVERAGE:
+        mine = shingles(ours)
+        if not mine or len(mine & shingles(theirs)) / len(mine) >= SPLIT_BODY_COVERAGE:
             return second
     return lines
 

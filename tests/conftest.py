@@ -71,6 +71,7 @@ DATA_MIGRATIONS = [
     ("articles.migrations.0003_editors_group", "create_editors"),
     ("briefing.migrations.0003_editors_group_permissions", "grant"),
     ("intake.migrations.0002_editors_group_permissions", "grant"),
+    ("linkhealth.migrations.0002_editors_group_permissions", "grant"),
 ]
 
 
