@@ -54,6 +54,8 @@ EMBED_XPATH = (
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
+# With this many <article> elements, those without the headline are other articles' teasers.
+OTHER_ARTICLES_MIN = 3
 # When readability finds this many times more text that contains all of trafilatura's, the
 # article was split over several containers and trafilatura kept only one of them.
 SPLIT_BODY_RATIO = 2.0
@@ -96,6 +98,20 @@ def _shingles(text: str, n: int = 4) -> set[str]:
     return {" ".join(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1))}
 
 
+def _drop_other_articles(doc) -> None:
+    """Of several <article> elements, the page's article is the one with the page's headline
+    (its only <h1>); the others, beside it or inside it, are other articles' teasers ("You may
+    also like") or comments."""
+    articles = list(doc.iter("article"))
+    headlines = doc.xpath("//h1")
+    if len(articles) < OTHER_ARTICLES_MIN or len(headlines) != 1:
+        return
+    around = set(headlines[0].iterancestors("article"))
+    for article in articles if around else ():
+        if article not in around and article.getparent() is not None:
+            article.drop_tree()
+
+
 @dataclass
 class Page:
     """The page as the extractors read it: embedded posts unwrapped; and its links' texts."""
@@ -110,6 +126,7 @@ def _page(html: str) -> Page:
     except (ValueError, lxml.etree.ParserError):
         return Page(html, set())
     links = {_normal(a.text_content()) for a in doc.iter("a")} - {""}
+    _drop_other_articles(doc)
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote
