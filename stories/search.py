@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db import connection
 
 from articles.models import Article
-from articles.search import OWN_WORDS_OF_FIELDS
+from articles.search import OWN_WEIGHTS, OWN_WORDS_OF_FIELDS, document_sql
 from stories import fingerprints, verdicts
+from stories.events import profile
 from stories.models import PairDecision
 
 QUERY_KEYWORDS = 40
@@ -77,6 +78,31 @@ FROM top JOIN stories_fingerprint AS f ON f.article_id = top.article_id
 CROSS JOIN unnest(f.vector) AS u
 LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
 """  # noqa: S608 (constants only; values go in as parameters)
+
+
+# The stems of texts that are not articles (a feed's items: a title and a summary), weighed
+# against the archive's document frequencies as articles' stems are: one query for them all.
+_TEXTS_SQL = f"""
+WITH texts AS (
+    SELECT t.i, ts_filter({
+    document_sql(title="t.title", names="''", pull_quote="''", excerpt="t.body")
+}, {OWN_WEIGHTS}) AS vector
+    FROM unnest(%(titles)s::text[], %(bodies)s::text[]) WITH ORDINALITY AS t(title, body, i)
+)
+SELECT texts.i, u.lexeme, coalesce(array_length(u.positions, 1), 1), coalesce(s.df, 0),
+    greatest(coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0), 0)
+FROM texts CROSS JOIN unnest(texts.vector) AS u
+LEFT JOIN stories_termstat AS s ON s.term = u.lexeme
+"""  # noqa: S608 (constants only; values go in as parameters)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Something to compare that is not an archived article: a title, its text, its day."""
+
+    title: str
+    text: str
+    day: date | None
 
 
 @dataclass(frozen=True)
@@ -205,3 +231,37 @@ def _search(article: Article, exclude: list[int]):
                 dates[pk] = original_date
                 stems.setdefault(pk, {})[lexeme] = count
     return counts, dates, stems, frequencies, total
+
+
+def texts_same_story(texts: list[Text]) -> set[tuple[int, int]]:
+    """The pairs (i, j), i < j, of `texts` that report the same story, judged as the
+    same-story search judges an article and a candidate: the lexical score (TF-IDF cosine over
+    the archive's document frequencies, faded by the days between them) and the verdict on
+    their events. One query."""
+    if len(texts) < 2:
+        return set()
+    params = {"titles": [t.title for t in texts], "bodies": [t.text for t in texts]}
+    stems: dict[int, dict[str, int]] = {}
+    frequencies, total = {}, 0
+    with connection.cursor() as cursor:
+        cursor.execute(_TEXTS_SQL, params)
+        for i, lexeme, count, df, documents in cursor.fetchall():
+            stems.setdefault(i - 1, {})[lexeme] = count
+            frequencies[lexeme], total = df, documents
+    vectors = {i: _weights(counts, total, frequencies) for i, counts in stems.items()}
+    lowest = min(threshold(), verdicts.corroborated_threshold())
+    profiles = {}
+    same = set()
+    for i in sorted(vectors):
+        for j in sorted(k for k in vectors if k > i):
+            score = _cosine(vectors[i], vectors[j])
+            if texts[i].day and texts[j].day:
+                score *= date_factor(texts[i].day, texts[j].day)
+            if score < lowest:
+                continue
+            for k in (i, j):
+                if k not in profiles:
+                    profiles[k] = profile(texts[k].title, texts[k].text, texts[k].day)
+            if verdicts.judge(profiles[i], profiles[j], score).same:
+                same.add((i, j))
+    return same
