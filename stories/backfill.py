@@ -10,7 +10,6 @@ from collections.abc import Callable
 from django.conf import settings
 
 from articles.models import Article
-from articles.search import update_search_vectors
 from stories import services
 from stories.fingerprints import fingerprints_refresh
 from stories.models import BackfillCursor, PairDecision
@@ -25,13 +24,10 @@ def auto_link_threshold() -> float:
 
 
 def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None = None) -> int:
-    """Fingerprint every article that has none (computing its search vector first when it has
-    none either: a fingerprint is read from it); returns how many were fingerprinted."""
+    """Fingerprint every article that has none; returns how many were fingerprinted."""
     missing = Article.objects.filter(fingerprint__isnull=True).order_by("pk")
     total, done, after = missing.count(), 0, 0
     while ids := list(missing.filter(pk__gt=after).values_list("pk", flat=True)[:batch_size]):
-        unvectored = Article.objects.filter(pk__in=ids, search_vector__isnull=True)
-        update_search_vectors(article_ids=list(unvectored.values_list("pk", flat=True)))
         fingerprints_refresh(article_ids=ids)
         done, after = done + len(ids), ids[-1]
         if progress:
