@@ -115,12 +115,12 @@ def judged_candidates(
     lowest = corroborated if floor <= threshold() else floor  # see verdicts.judge
     scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest)
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
-    mine = verdicts.article_profile(article)
+    mine = verdicts.article_side(article)
     return [
         Candidate(
             articles[pk],
             score,
-            verdicts.judge(mine, verdicts.article_profile(articles[pk]), score, floor=floor),
+            verdicts.judge(mine, verdicts.article_side(articles[pk]), score, floor=floor),
         )
         for pk, score in scored
         if pk in articles
