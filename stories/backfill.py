@@ -6,17 +6,36 @@ pair already in one story, or already decided by an editor, is left alone.
 """
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 
 from articles.models import Article
 from stories import services
 from stories.fingerprints import fingerprints_refresh
 from stories.models import BackfillCursor, PairDecision
-from stories.search import candidates_for_article
+from stories.search import candidates_for_article, window_days
 
 CURSOR = "cluster_stories"
 Progress = Callable[[int, int], None]
+# In the archive of the labelled real pairs, every pair scoring the auto-link threshold (0.5)
+# shares at least 4 of its 30 distinctive stems (stories.fingerprints.KEYWORDS_PER_ARTICLE),
+# every pair scoring 0.4 at least 3: the shortlist asks for 3.
+SHORTLIST_KEYWORDS = 3
+_SHORTLIST_SQL = """
+SELECT article_id, array_agg(other ORDER BY other) FROM (
+    SELECT k.article_id, o.article_id AS other
+    FROM stories_keyword AS k
+    JOIN stories_keyword AS o ON o.term = k.term
+        AND o.original_date BETWEEN k.original_date - %(window)s AND k.original_date + %(window)s
+        AND o.article_id <> k.article_id
+    WHERE k.article_id = ANY(%(ids)s)
+    GROUP BY k.article_id, o.article_id
+    HAVING count(*) >= %(shared)s
+) AS pairs
+GROUP BY article_id
+"""
 
 
 def auto_link_threshold() -> float:
@@ -54,8 +73,12 @@ def stories_backfill(
             pending.filter(pk__gt=cursor.last_article_id).select_related("source")[:size]
         )
     ):
+        shortlist = _shortlist([article.pk for article in batch])
         for article in batch:
-            counts["linked"] += _link_confident(article, threshold=threshold, dry_run=dry_run)
+            if article.pk in shortlist:  # the others cannot reach an auto-link score
+                counts["linked"] += _link_confident(
+                    article, threshold=threshold, dry_run=dry_run, among=shortlist[article.pk]
+                )
         counts["articles"] += len(batch)
         if dry_run:
             break
@@ -66,9 +89,22 @@ def stories_backfill(
     return counts
 
 
-def _link_confident(article: Article, *, threshold: float, dry_run: bool) -> int:
+def _shortlist(ids: list[int]) -> dict[int, list[int]]:
+    """Article id -> the articles of its window sharing at least SHORTLIST_KEYWORDS of its
+    distinctive stems, for a whole batch in one query. A pair scoring the auto-link threshold
+    shares most of them (see SHORTLIST_KEYWORDS), so the full search runs only for the few
+    articles that have such a neighbour."""
+    window = timedelta(days=window_days())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SHORTLIST_SQL, {"ids": ids, "window": window, "shared": SHORTLIST_KEYWORDS}
+        )
+        return dict(cursor.fetchall())
+
+
+def _link_confident(article: Article, *, threshold: float, dry_run: bool, among=None) -> int:
     linked = 0  # the search leaves out the article's story and the pairs editors dismissed
-    for candidate in candidates_for_article(article, min_score=threshold):
+    for candidate in candidates_for_article(article, min_score=threshold, among=among):
         if _decided(article, candidate.article):
             continue
         linked += 1
