@@ -1,12 +1,13 @@
 """Clustering the existing archive: fingerprint what has none, then link confident pairs.
 
-Resumable: the last article processed is stored in `BackfillCursor`, so an interrupted run
-continues where it stopped. Idempotent: fingerprints are only computed where missing, and a
-pair already in one story, or already decided by an editor, is left alone.
+Resumable: each fingerprint records whether its article was clustered since it last changed,
+so an interrupted run continues where it stopped and an article added or edited since is
+clustered next time. Idempotent: fingerprints are only computed where missing, and a pair
+already in one story, or already decided by an editor, is left alone. Articles go in order of
+date, a batch at a time, so that one query shortlists a whole batch's neighbours.
 """
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -14,24 +15,31 @@ from django.db import connection
 from articles.models import Article
 from stories import services
 from stories.fingerprints import fingerprints_refresh
-from stories.models import BackfillCursor, PairDecision
+from stories.models import Fingerprint, PairDecision
 from stories.search import candidates_for_article, window_days
 
-CURSOR = "cluster_stories"
 Progress = Callable[[int, int], None]
 # In the archive of the labelled real pairs, every pair scoring the auto-link threshold (0.5)
 # shares at least 4 of its 30 distinctive stems (stories.fingerprints.KEYWORDS_PER_ARTICLE),
 # every pair scoring 0.4 at least 3: the shortlist asks for 3.
 SHORTLIST_KEYWORDS = 3
 _SHORTLIST_SQL = """
+WITH batch AS (
+    SELECT article_id, original_date, unnest(keywords) AS term
+    FROM stories_fingerprint WHERE article_id = ANY(%(ids)s)
+), span AS (
+    SELECT min(original_date) - %(window)s AS start, max(original_date) + %(window)s AS stop
+    FROM batch
+), near AS (
+    SELECT f.article_id, f.original_date, unnest(f.keywords) AS term
+    FROM stories_fingerprint AS f, span WHERE f.original_date BETWEEN span.start AND span.stop
+)
 SELECT article_id, array_agg(other ORDER BY other) FROM (
-    SELECT k.article_id, o.article_id AS other
-    FROM stories_keyword AS k
-    JOIN stories_keyword AS o ON o.term = k.term
-        AND o.original_date BETWEEN k.original_date - %(window)s AND k.original_date + %(window)s
-        AND o.article_id <> k.article_id
-    WHERE k.article_id = ANY(%(ids)s)
-    GROUP BY k.article_id, o.article_id
+    SELECT b.article_id, n.article_id AS other
+    FROM batch AS b JOIN near AS n ON n.term = b.term
+        AND n.original_date BETWEEN b.original_date - %(window)s AND b.original_date + %(window)s
+        AND n.article_id <> b.article_id
+    GROUP BY b.article_id, n.article_id
     HAVING count(*) >= %(shared)s
 ) AS pairs
 GROUP BY article_id
@@ -57,33 +65,30 @@ def fingerprints_backfill(*, batch_size: int = 5000, progress: Progress | None =
 def stories_backfill(
     *,
     threshold: float,
-    batch_size: int = 500,
+    batch_size: int = 5000,
     limit: int | None = None,
     dry_run: bool = False,
     progress=None,
 ) -> dict[str, int]:
-    """Link each article to the candidates scoring at least `threshold`, from the cursor on,
-    stopping after `limit` articles (a large archive takes several bounded runs)."""
-    cursor, _ = BackfillCursor.objects.get_or_create(name=CURSOR)
-    pending = Article.objects.filter(pk__gt=cursor.last_article_id).order_by("pk")
+    """Link each article not clustered since its fingerprint last changed to the candidates
+    scoring at least `threshold`, in order of date, stopping after `limit` articles (a large
+    archive takes several bounded runs)."""
+    pending = Fingerprint.objects.filter(clustered=False).order_by("original_date", "article")
     total, counts = pending.count(), {"articles": 0, "linked": 0}
     total = min(total, limit) if limit is not None else total
     while (size := min(batch_size, total - counts["articles"])) > 0 and (
-        batch := list(
-            pending.filter(pk__gt=cursor.last_article_id).select_related("source")[:size]
-        )
+        ids := list(pending.values_list("article_id", flat=True)[:size])
     ):
-        shortlist = _shortlist([article.pk for article in batch])
-        for article in batch:
-            if article.pk in shortlist:  # the others cannot reach an auto-link score
-                counts["linked"] += _link_confident(
-                    article, threshold=threshold, dry_run=dry_run, among=shortlist[article.pk]
-                )
-        counts["articles"] += len(batch)
+        shortlist = _shortlist(ids)
+        articles = Article.objects.select_related("source").in_bulk(shortlist)
+        for pk, among in shortlist.items():  # the others cannot reach an auto-link score
+            counts["linked"] += _link_confident(
+                articles[pk], threshold=threshold, dry_run=dry_run, among=among
+            )
+        counts["articles"] += len(ids)
         if dry_run:
             break
-        cursor.last_article_id = batch[-1].pk
-        cursor.save(update_fields=["last_article_id", "updated_at"])
+        Fingerprint.objects.filter(article_id__in=ids).update(clustered=True)
         if progress:
             progress(counts["articles"], total)
     return counts
@@ -91,14 +96,13 @@ def stories_backfill(
 
 def _shortlist(ids: list[int]) -> dict[int, list[int]]:
     """Article id -> the articles of its window sharing at least SHORTLIST_KEYWORDS of its
-    distinctive stems, for a whole batch in one query. A pair scoring the auto-link threshold
-    shares most of them (see SHORTLIST_KEYWORDS), so the full search runs only for the few
-    articles that have such a neighbour."""
-    window = timedelta(days=window_days())
+    distinctive stems, for a batch of articles close in date, in one query (one hash join of
+    the batch's stems with those of every article of its dates' windows). A pair scoring the
+    auto-link threshold shares more (see SHORTLIST_KEYWORDS), so the full search runs only
+    for the articles that have such a neighbour."""
+    params = {"ids": ids, "window": window_days(), "shared": SHORTLIST_KEYWORDS}
     with connection.cursor() as cursor:
-        cursor.execute(
-            _SHORTLIST_SQL, {"ids": ids, "window": window, "shared": SHORTLIST_KEYWORDS}
-        )
+        cursor.execute(_SHORTLIST_SQL, params)
         return dict(cursor.fetchall())
 
 
@@ -119,4 +123,4 @@ def _decided(a: Article, b: Article) -> bool:
 
 
 def backfill_restart() -> None:
-    BackfillCursor.objects.filter(name=CURSOR).delete()
+    Fingerprint.objects.filter(clustered=True).update(clustered=False)

@@ -95,10 +95,12 @@ WITH ids AS (
     FROM new LEFT JOIN ranked AS r ON r.article_id = new.article_id
     GROUP BY new.article_id, new.original_date, new.vector
 ), saved AS (
-    INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
-    SELECT article_id, original_date, vector, keywords, now() FROM keywords
+    INSERT INTO stories_fingerprint
+        (article_id, original_date, vector, keywords, clustered, updated_at)
+    SELECT article_id, original_date, vector, keywords, false, now() FROM keywords
     ON CONFLICT (article_id) DO UPDATE SET original_date = excluded.original_date,
-        vector = excluded.vector, keywords = excluded.keywords, updated_at = excluded.updated_at
+        vector = excluded.vector, keywords = excluded.keywords, clustered = false,
+        updated_at = excluded.updated_at
 ), unsaved AS (  -- articles that are gone
     DELETE FROM stories_fingerprint AS f USING old
     WHERE f.article_id = old.article_id
