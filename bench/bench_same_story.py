@@ -198,6 +198,40 @@ def replicate(database: str, size: int, base: int = 0) -> None:
         print(f"  replicated in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def search_sample(database: str, samples: int) -> None:
+    """The editors' candidate search (the panel's judged_candidates) on `samples` articles of
+    the bench database spread over its ids, in this process: p50/p95 wall and CPU time."""
+    common.django_setup(
+        {"DATABASE_URL": common.database_url(database), "DB_STATEMENT_TIMEOUT_MS": "0"},
+        defaults={"SECRET_KEY": "bench-only-key", "LOG_LEVEL": "ERROR"},
+    )
+    import statistics
+
+    from articles.models import Article
+    from stories.search import judged_candidates
+
+    top = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    step = max(top // samples, 1)
+    walls, cpus, found = [], [], 0
+    for pk in range(step // 2 or 1, top + 1, step):
+        article = Article.objects.filter(pk__gte=pk).order_by("pk").first()
+        wall, cpu = time.perf_counter(), time.process_time()
+        found += len(judged_candidates(article))
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+
+    def p(values, q):
+        return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+    print(
+        f"  candidate search over {count(database):,} articles, {len(walls)} searches: "
+        f"wall p50 {p(walls, 50):.1f} ms, p95 {p(walls, 95):.1f} ms; "
+        f"Python CPU p50 {p(cpus, 50):.1f} ms, p95 {p(cpus, 95):.1f} ms; "
+        f"{found} candidates proposed",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -217,6 +251,13 @@ def main():
     parser.add_argument("--start-from", default="", help="a smaller bench database to copy first")
     parser.add_argument(
         "--prepare-only", action="store_true", help="fill the databases, no evaluation"
+    )
+    parser.add_argument(
+        "--search-sample",
+        type=int,
+        default=0,
+        help="time the candidate search on this many of the bench database's own articles "
+        "instead of evaluating the labelled pairs",
     )
     parser.add_argument(
         "--replicate",
@@ -239,7 +280,9 @@ def main():
                         raise
                     database = f"{args.prefix}_{size}"
                     replicate(database, size)
-            if args.prepare_only:
+            if args.search_sample:
+                search_sample(database, args.search_sample)
+            if args.prepare_only or args.search_sample:
                 continue
             extra = ["--threshold", str(args.threshold)] if args.threshold else []
             print(
