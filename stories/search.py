@@ -66,6 +66,7 @@ WITH words AS (
     FROM q JOIN stories_keyword AS k ON k.term = q.term COLLATE "C"
     WHERE k.original_date BETWEEN %(start)s AND %(end)s
       AND k.article_id NOT IN (SELECT id FROM excluded WHERE id IS NOT NULL)
+      AND (%(among)s::bigint[] IS NULL OR k.article_id = ANY(%(among)s::bigint[]))
     GROUP BY k.article_id
     ORDER BY overlap DESC, k.article_id
     LIMIT %(limit)s
@@ -121,31 +122,33 @@ def window_days() -> int:
 
 
 def candidates_for_article(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[Candidate]:
     """Same-story candidates of an article (saved, or being added), best first, with their
     articles: neither the article's own story nor a pair dismissed by an editor is proposed,
-    nor an article reporting a different event."""
-    judged = judged_candidates(article, exclude_ids=exclude_ids, min_score=min_score)
+    nor an article reporting a different event. `among`: only these article ids."""
+    judged = judged_candidates(article, exclude_ids=exclude_ids, min_score=min_score, among=among)
     return [candidate for candidate in judged if candidate.verdict.same]
 
 
 def judged_candidates(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[Candidate]:
     """Every candidate scoring at least the lower of `min_score` (the configured threshold by
     default) and the corroborated threshold, with the verdict on its event: two queries."""
     floor = threshold() if min_score is None else min_score
     corroborated = min(floor, verdicts.corroborated_threshold())
     lowest = corroborated if floor <= threshold() else floor  # see verdicts.judge
-    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest)
+    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest, among=among)
+    if not scored:
+        return []
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
-    mine = verdicts.article_profile(article)
+    mine = verdicts.article_side(article)
     return [
         Candidate(
             articles[pk],
             score,
-            verdicts.judge(mine, verdicts.article_profile(articles[pk]), score, floor=floor),
+            verdicts.judge(mine, verdicts.article_side(articles[pk]), score, floor=floor),
         )
         for pk, score in scored
         if pk in articles
@@ -153,14 +156,16 @@ def judged_candidates(
 
 
 def scored_candidates(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[tuple[int, float]]:
     """(article id, score) of the candidates scoring at least `min_score` (the configured
     threshold by default), best first: one query."""
     if article.original_date is None:
         return []
     exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
-    counts, dates, stems, frequencies, total = _search(article, exclude)
+    counts, dates, stems, frequencies, total = _search(
+        article, exclude, None if among is None else list(among)
+    )
     if not counts:
         return []
     query = _weights(counts, total, frequencies)
@@ -204,7 +209,7 @@ def _shifted(day: date, delta: timedelta) -> date:
         return date.max if delta > timedelta(0) else date.min
 
 
-def _search(article: Article, exclude: list[int]):
+def _search(article: Article, exclude: list[int], among: list[int] | None = None):
     """The article's stem counts; the candidates' dates and stem counts by article id; the
     document frequency of every stem seen; the number of fingerprinted articles."""
     window = timedelta(days=window_days())
@@ -219,6 +224,7 @@ def _search(article: Article, exclude: list[int]):
         "exclude": exclude,
         "article": article.pk,
         "limit": CANDIDATES_SCORED,
+        "among": among,
     }
     counts, dates, stems, frequencies, total = {}, {}, {}, {}, 0
     with connection.cursor() as cursor:
