@@ -44,6 +44,7 @@ QUOTES_OPEN = "“\"«„‘'"
 QUOTES_CLOSE = "”\"»“’'"
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "div", "figure")
 BLOCK_START = re.compile(r"^\s*<(?:{})\b".format("|".join((*BLOCK_TAGS, "table", "hr"))), re.I)
+SPACES = re.compile(r"\s+")
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 
 
@@ -94,7 +95,7 @@ def autop(html: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", unescape(text).replace("\xa0", " ")).strip()
+    return SPACES.sub(" ", unescape(text).replace("\xa0", " ")).strip()
 
 
 def blocks(html: str) -> list[Block]:
@@ -110,12 +111,12 @@ def blocks(html: str) -> list[Block]:
         for br in element.iter("br"):
             br.tail = "\n" + (br.tail or "")
         text = element.text_content()
-        lines = [_squash(line) for line in text.split("\n") if _squash(line)]
+        lines = [line for line in map(_squash, text.split("\n")) if line]
         links = [(_squash(a.text_content()), a.get("href", "")) for a in element.iter("a")]
         for br in element.iter("br"):
             br.tail = (br.tail or "")[1:]
         markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
-        found.append(Block(element.tag, markup, _squash(text), lines, links))
+        found.append(Block(element.tag, markup, " ".join(lines), lines, links))
     return found
 
 

@@ -28,6 +28,7 @@ from articles.search import update_search_vectors
 from articles.signals import SIDEBAR_CACHE_KEY, articles_changed
 from briefing import cache as briefing_cache
 from briefing.models import Briefing, BriefingEntry
+from core.db import insert_objects, insert_rows
 from core.deferred import batch
 from core.sanitize import clean_html
 from stories.models import Fingerprint, Keyword, TermStat
@@ -237,18 +238,18 @@ class Importer:
                 existing[key] = article
                 articles.append((article, excerpt, plan))
                 links.append((record, item, plan, position, article, excerpt))
-        ImportedPost.objects.bulk_create(records)
-        Article.objects.bulk_create([article for article, _, _ in articles])
+        insert_objects(records)
+        insert_objects([article for article, _, _ in articles])
         self.report.articles_created += len(articles)
         self._bylines_and_tags(articles)
-        ImportedArticle.objects.bulk_create(
+        insert_rows(
+            ImportedArticle,
+            ("post", "article", "position", "review_reason"),
             [
-                ImportedArticle(
-                    post=record, article=article, position=position, review_reason=plan.rule
-                )
+                (record.pk, article.pk, position, plan.rule)
                 for record, _, plan, position, article, excerpt in links
                 if excerpt is not None
-            ]
+            ],
         )
         self._entries([(item, plan, pos, article.pk) for _, item, plan, pos, article, _ in links])
         by_post: dict[int, list[Article]] = {}
@@ -297,21 +298,21 @@ class Importer:
         )
 
     def _bylines_and_tags(self, articles) -> None:
-        ArticleAuthor.objects.bulk_create(
+        insert_rows(
+            ArticleAuthor,
+            ("article", "author", "position"),
             [
-                ArticleAuthor(article=article, author_id=self.ids["author"][name], position=i)
+                (article.pk, self.ids["author"][name], i)
                 for article, excerpt, _ in articles
                 for i, name in enumerate(dict.fromkeys(excerpt.authors))
             ],
             ignore_conflicts=True,
         )
-        TaggedItem.objects.bulk_create(
+        insert_rows(
+            TaggedItem,
+            ("content_type", "object_id", "tag"),
             [
-                TaggedItem(
-                    content_type=self.content_type,
-                    object_id=article.pk,
-                    tag_id=self.ids["tag"][name],
-                )
+                (self.content_type.pk, article.pk, self.ids["tag"][name])
                 for article, _, plan in articles
                 for name in plan.tags
             ],
@@ -408,15 +409,10 @@ class Importer:
         entries = []
         for item, plan, position, article_id in sorted(rows, key=lambda r: (r[0].post_date, r[2])):
             day = item.post_date.date()
-            entries.append(
-                BriefingEntry(
-                    briefing_id=briefings[day],
-                    article_id=article_id,
-                    section=self._section(day, plan.section) if position == 0 else "",
-                    position=_position(item, position),
-                )
-            )
-        BriefingEntry.objects.bulk_create(entries, ignore_conflicts=True)
+            section = self._section(day, plan.section) if position == 0 else ""
+            entries.append((briefings[day], article_id, section, _position(item, position)))
+        fields = ("briefing", "article", "section", "position")
+        insert_rows(BriefingEntry, fields, entries, ignore_conflicts=True)
 
     def _section(self, day: datetime.date, section: str) -> str:
         """A region's heading opens its section once, not above every post of it."""
@@ -526,11 +522,9 @@ class Importer:
                 "old_path", "new_path"
             )
         )
-        new = [
-            LegacyRedirect(old_path=k, new_path=v) for k, v in pending.items() if k not in existing
-        ]
+        new = [(k, v) for k, v in pending.items() if k not in existing]
         changed = [k for k, v in pending.items() if k in existing and existing[k] != v]
-        LegacyRedirect.objects.bulk_create(new)
+        insert_rows(LegacyRedirect, ("old_path", "new_path"), new)
         for key in changed:
             LegacyRedirect.objects.filter(old_path=key).update(new_path=pending[key])
         self.report.redirects_created += len(new)
