@@ -5,7 +5,8 @@ the next run finds them unchanged (keyed by post id, or guid) and goes on from t
 posts are written in bulk (a few queries per chunk, not per post); changed ones through the
 ORM, as an editor's save would. Either way the articles' search vectors and same-story
 fingerprints are refreshed by the same code as for articles added by hand (the
-`articles_changed` signal), and an original URL already in the archive is never added twice.
+`articles_changed` signal; for new posts a chunk behind, see wordpress/refresh.py), and an
+original URL already in the archive is never added twice.
 """
 
 import contextlib
@@ -15,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,8 +24,6 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
-from articles.search import update_search_vectors
-from articles.signals import SIDEBAR_CACHE_KEY, articles_changed
 from briefing import cache as briefing_cache
 from briefing.models import Briefing, BriefingEntry
 from core.db import insert_objects, insert_rows
@@ -38,6 +36,7 @@ from wordpress.archive import archive_redirects
 from wordpress.media import Media, uploads_path
 from wordpress.models import ImportedArticle, ImportedPost, LegacyRedirect
 from wordpress.redirects import legacy_key
+from wordpress.refresh import Refresher, missing
 from wordpress.report import Report
 from wordpress.shortcodes import Shortcodes
 
@@ -58,31 +57,40 @@ def wordpress_import(
 ) -> Report:
     """Import the export at `path`; returns the reconciliation report."""
     report = Report(in_file=wxr.count_items(path), dry_run=options.dry_run)
-    importer = Importer(options=options, report=report, site=wxr.site_url(path))
+    refresher = Refresher.for_import(dry_run=options.dry_run)
+    importer = Importer(options=options, report=report, site=wxr.site_url(path), refresh=refresher)
     # Each chunk commits on its own (an interrupted run resumes); a dry run is one
     # transaction, rolled back at the end.
     with transaction.atomic() if options.dry_run else contextlib.nullcontext():
-        done = 0
-        for record in wxr.read(path):
-            if isinstance(record, wxr.Item):
-                importer.add(record)
-                done += 1
-                if progress:
-                    progress(done, report.in_file)
-            elif isinstance(record, wxr.Term):
-                importer.terms.append(record)
-            else:
-                importer.authors.append(record)
-        importer.flush()
+        try:
+            refresher.submit(missing())
+            _read(path, importer, progress)
+            importer.flush()
+        finally:
+            refresher.close()
         importer.finish()
         if options.dry_run:
             transaction.set_rollback(True)
     return report
 
 
+def _read(path, importer: "Importer", progress) -> None:
+    done = 0
+    for record in wxr.read(path):
+        if isinstance(record, wxr.Item):
+            importer.add(record)
+            done += 1
+            if progress:
+                progress(done, importer.report.in_file)
+        elif isinstance(record, wxr.Term):
+            importer.terms.append(record)
+        else:
+            importer.authors.append(record)
+
+
 class Importer:
-    def __init__(self, *, options: rules.Options, report: Report, site: str):
-        self.options, self.report, self.site = options, report, site
+    def __init__(self, *, options: rules.Options, report: Report, site: str, refresh: Refresher):
+        self.options, self.report, self.site, self.refresh = options, report, site, refresh
         self.media = Media(options.media_dir, dry_run=options.dry_run, report=report)
         self.shortcodes = Shortcodes(gallery_links=self._gallery)
         self.terms: list[wxr.Term] = []
@@ -131,10 +139,7 @@ class Importer:
                     created_ids += self._update(record, item, plan, digest)
             created_ids += self._create(new)
             self._save_redirects()
-            if created_ids:
-                update_search_vectors(article_ids=created_ids)
-                cache.delete(SIDEBAR_CACHE_KEY)
-                articles_changed.send(sender=Article, article_ids=frozenset(created_ids))
+        self.refresh.submit(created_ids)  # committed: refreshed while the next chunk is read
         self.created += len(created_ids)
         if self.created >= self.analyze_at:
             self.analyze_at *= 2
