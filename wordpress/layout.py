@@ -44,7 +44,6 @@ QUOTES_OPEN = "“\"«„‘'"
 QUOTES_CLOSE = "”\"»“’'"
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "div", "figure")
 BLOCK_START = re.compile(r"^\s*<(?:{})\b".format("|".join((*BLOCK_TAGS, "table", "hr"))), re.I)
-SPACES = re.compile(r"\s+")
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 
 
@@ -95,7 +94,8 @@ def autop(html: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return SPACES.sub(" ", unescape(text).replace("\xa0", " ")).strip()
+    # str.split() splits where the regex \s matches (no-break spaces too), and faster.
+    return " ".join(unescape(text).split())
 
 
 def blocks(html: str) -> list[Block]:

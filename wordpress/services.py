@@ -11,6 +11,7 @@ original URL already in the archive is never added twice.
 
 import contextlib
 import datetime
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +51,8 @@ GROWN = [
 ]  # fmt: skip
 FIRST_ANALYZE = 1000
 Outcome = ImportedPost.Outcome
+# Each excerpt's original URL is looked up, compared and stored: normalised once (a chunk's).
+url_key = functools.lru_cache(maxsize=4096)(normalize_url)
 
 
 def wordpress_import(
@@ -222,7 +225,7 @@ class Importer:
         existing = {
             key: Article(pk=pk, slug=slug, status=status)
             for key, pk, slug, status in Article.objects.filter(
-                url_key__in=[normalize_url(e.original_url) for e in excerpts]
+                url_key__in=[url_key(e.original_url) for e in excerpts]
             ).values_list("url_key", "id", "slug", "status")
         }
         slugs = self._free_slugs(new)
@@ -234,7 +237,7 @@ class Importer:
             if reason != rules.OUT_OF_RANGE:  # a later run with other dates takes it
                 records.append(record)
             for position, excerpt in enumerate(plan.excerpts if plan.kind == "post" else []):
-                key = normalize_url(excerpt.original_url)
+                key = url_key(excerpt.original_url)
                 if key in existing:
                     links.append((record, item, plan, position, existing[key], None))
                     self._duplicate(item, excerpt)
@@ -295,7 +298,7 @@ class Importer:
             label=excerpt.label[:50],
             original_date=excerpt.original_date,
             original_url=excerpt.original_url[:2000],
-            url_key=normalize_url(excerpt.original_url),
+            url_key=url_key(excerpt.original_url),
             pull_quote=excerpt.pull_quote,
             excerpt=clean_html(excerpt.body),
             status=status,
@@ -444,7 +447,7 @@ class Importer:
         for position, excerpt in enumerate(excerpts):
             link = links.pop(position, None)
             article = link.article if link else None
-            clash = Article.objects.filter(url_key=normalize_url(excerpt.original_url))
+            clash = Article.objects.filter(url_key=url_key(excerpt.original_url))
             clash = clash.exclude(pk=article.pk) if article else clash
             clash = clash.only("slug", "status").first()
             if clash is not None:
