@@ -2,7 +2,12 @@
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connection, models
+
+PLAIN_FIELDS = (
+    models.CharField, models.TextField, models.IntegerField, models.BooleanField,
+    models.DateField, models.ForeignKey,
+)  # fmt: skip
 
 
 def is_postgresql() -> bool:
@@ -49,8 +54,18 @@ def insert_objects(objects: Sequence) -> None:
         return
     model = type(objects[0])
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Values of these fields go to the database as they are (Django's preparation of them is
+    # the identity on PostgreSQL, and costs most of an import's Python time); others are
+    # prepared as save() would.
+    plain = [isinstance(f, PLAIN_FIELDS) and is_postgresql() for f in fields]
     rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects
+        [
+            value if is_plain else f.get_db_prep_save(value, connection)
+            for f, is_plain, value in zip(
+                fields, plain, (f.pre_save(obj, True) for f in fields), strict=True
+            )
+        ]
+        for obj in objects
     ]
     for obj, pk in zip(objects, insert_rows(model, [f.name for f in fields], rows), strict=True):
         obj.pk = pk
