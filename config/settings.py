@@ -1,7 +1,8 @@
 """Settings for Briefing, read from the environment.
 
-Development gets safe defaults (SQLite under var/, a development SECRET_KEY only when DEBUG is
-on); production (DEBUG off) refuses to start without its secrets. README.md lists every variable.
+Development gets safe defaults (an embedded PostgreSQL under var/, a development SECRET_KEY only
+when DEBUG is on); production (DEBUG off) refuses to start without its secrets. README.md lists
+every variable.
 """
 
 import os
@@ -121,21 +122,26 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or an SQLite file under var/ for a first run.
+# Database: DATABASE_URL (production, CI), or the embedded PostgreSQL under var/postgres/ that
+# development and tests start on their first connection (config/embedded_postgres/).
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'briefing.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # Reads and writes of a request are cheap and many; fail fast rather than queue forever.
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')}"
-    )
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a PostgreSQL database (postgres://...); unset it to use "
+            "the embedded PostgreSQL of development."
+        )
+else:
+    from config.embedded_postgres import server as embedded_postgres
+
+    DATABASES = {"default": embedded_postgres.settings()}
+DATABASES["default"].update(CONN_MAX_AGE=env_int("CONN_MAX_AGE", 60), CONN_HEALTH_CHECKS=True)
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# Reads and writes of a request are cheap and many; fail fast rather than queue forever.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), otherwise local memory.

@@ -1,4 +1,4 @@
-"""Facts about the database the site runs on, and bulk inserts for imports."""
+"""Bulk inserts for imports (PostgreSQL: one array parameter per column)."""
 
 from collections.abc import Sequence
 
@@ -10,30 +10,19 @@ PLAIN_FIELDS = (
 )  # fmt: skip
 
 
-def is_postgresql() -> bool:
-    """Full-text search, same-story fingerprints and row locks need PostgreSQL."""
-    return connection.vendor == "postgresql"
-
-
 def insert_rows(
     model, fields: Sequence[str], rows: Sequence[Sequence], *, ignore_conflicts=False
 ) -> list[int]:
     """Insert plain rows (tuples of `fields`' values, as stored) in one statement; returns the
     new ids in the rows' order (none for rows skipped as conflicts).
 
-    For imports of many rows: no model instance, no per-value preparation, and on PostgreSQL
-    one array parameter per column (`unnest`), whatever the number of rows. Like bulk_create,
+    For imports of many rows: no model instance, no per-value preparation, and one array
+    parameter per column (`unnest`), whatever the number of rows. Like bulk_create,
     it sends no signals and fills no field that is not named (defaults, auto_now)."""
     if not rows:
         return []
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    if not is_postgresql():
-        objects = [
-            model(**{c.attname: v for c, v in zip(columns, row, strict=True)}) for row in rows
-        ]
-        created = model.objects.bulk_create(objects, ignore_conflicts=ignore_conflicts)
-        return [obj.pk for obj in created if obj.pk is not None]
     quote = connection.ops.quote_name
     names = ", ".join(quote(c.column) for c in columns)
     arrays = ", ".join(f"%s::{c.db_type(connection)}[]" for c in columns)
@@ -57,7 +46,7 @@ def insert_objects(objects: Sequence) -> None:
     # Values of these fields go to the database as they are (Django's preparation of them is
     # the identity on PostgreSQL, and costs most of an import's Python time); others are
     # prepared as save() would.
-    plain = [isinstance(f, PLAIN_FIELDS) and is_postgresql() for f in fields]
+    plain = [isinstance(f, PLAIN_FIELDS) for f in fields]
     rows = [
         [
             value if is_plain else f.get_db_prep_save(value, connection)

@@ -5,8 +5,6 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.expressions import RawSQL
 
-from core.db import is_postgresql
-
 SAME_STORY_OVERLAP = 0.35  # share of the smaller item's stems found in the other
 
 STEMS_SQL = (
@@ -16,8 +14,6 @@ STEMS_SQL = (
 
 
 def with_stems(queryset):
-    if not is_postgresql():
-        return queryset
     return queryset.annotate(
         stems=RawSQL(STEMS_SQL, [], output_field=ArrayField(models.TextField()))  # noqa: S611 (a constant)
     )

@@ -215,8 +215,6 @@ def scratch_database(*, template: str | None = None, keep: bool = False):
     """Point the default connection at a new database (a copy of `template`, or migrated from
     scratch) for the duration, then drop it and point back."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        raise PairsError("The evaluation needs PostgreSQL (set DATABASE_URL).")
     original = connection.settings_dict["NAME"]
     name = f"{original}_same_story_eval"[:63]
     quoted = connection.ops.quote_name

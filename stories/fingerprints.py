@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from django.db import connection
 
 from articles.search import OWN_WORDS
-from core.db import is_postgresql
 
 KEYWORDS_PER_ARTICLE = 30
 # Inverse document frequency counts this many unseen documents besides the archive, so that a
@@ -106,7 +105,7 @@ SELECT article_id, unnest(keywords), original_date FROM keywords
 def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
     """(Re)compute the fingerprints of these articles and keep document frequencies exact."""
     ids = list(article_ids)
-    if not ids or not is_postgresql():
+    if not ids:
         return
     params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
     with connection.cursor() as cursor:
@@ -115,7 +114,7 @@ def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
 
 def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
     """Drop these articles' fingerprints (they are being deleted) and their document counts."""
-    if article_ids and is_postgresql():
+    if article_ids:
         params = {"ids": list(article_ids), "lock": LOCK_NAMESPACE}
         with connection.cursor() as cursor:
             cursor.execute(_LOCK_SQL + _FORGET_SQL, params)

@@ -92,7 +92,7 @@ class Keyword(models.Model):
     range) pairs in one B-tree, so a common stem costs only the articles of the window."""
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    term = models.TextField()  # byte-wise "C" collation on PostgreSQL (migration 0002)
+    term = models.TextField()  # byte-wise "C" collation (migration 0002)
     original_date = models.DateField()
 
     class Meta:

@@ -1,7 +1,6 @@
 """What the article admin form shows about an article's story and its candidates."""
 
 from articles.models import Article
-from core.db import is_postgresql
 from stories.models import StoryArticle
 from stories.search import judged_candidates, threshold
 
@@ -21,8 +20,6 @@ def story_members(article: Article) -> list[Article]:
 
 def same_story_panel(article: Article | None, *, opts) -> dict:
     """Context for `stories/admin/same_story_panel.html`."""
-    if not is_postgresql():
-        return {"unavailable": True}
     if article is None:
         return {"article": None}
     members = story_members(article)

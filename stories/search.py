@@ -24,7 +24,6 @@ from django.db import connection
 
 from articles.models import Article
 from articles.search import OWN_WORDS_OF_FIELDS
-from core.db import is_postgresql
 from stories import fingerprints, verdicts
 from stories.models import PairDecision
 
@@ -132,7 +131,7 @@ def scored_candidates(
 ) -> list[tuple[int, float]]:
     """(article id, score) of the candidates scoring at least `min_score` (the configured
     threshold by default), best first: one query."""
-    if not is_postgresql() or article.original_date is None:
+    if article.original_date is None:
         return []
     exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
     counts, dates, stems, frequencies, total = _search(article, exclude)

@@ -22,7 +22,6 @@ from django.db import connection, connections, transaction
 from articles.models import Article
 from articles.search import update_search_vectors
 from articles.signals import SIDEBAR_CACHE_KEY, articles_changed
-from core.db import is_postgresql
 from core.deferred import batch
 
 
@@ -36,8 +35,6 @@ def refresh_articles(article_ids: list[int]) -> None:
 
 def missing() -> list[int]:
     """Imported articles whose refresh an interrupted run did not get to."""
-    if not is_postgresql():
-        return []
     articles = Article.objects.filter(wordpress_origin__isnull=False, search_vector__isnull=True)
     return list(articles.values_list("id", flat=True))
 
@@ -49,7 +46,7 @@ class Refresher:
 
     @classmethod
     def for_import(cls, *, dry_run: bool) -> "Refresher":
-        return cls(inline=dry_run or connection.in_atomic_block or not is_postgresql())
+        return cls(inline=dry_run or connection.in_atomic_block)
 
     def submit(self, article_ids: list[int]) -> None:
         """Refresh these committed articles (after the previous refresh: its errors raise here)."""

@@ -10,7 +10,7 @@ from articles.models import Article
 from stories.models import BackfillCursor, Fingerprint, PairDecision, Story, StoryArticle
 from tests.factories import archive, evaluation_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> str:

@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.db import is_postgresql
 from core.progress import ProgressBar
 from stories import backfill
 
@@ -31,8 +30,6 @@ class Command(BaseCommand):
     def handle(
         self, *args, threshold, batch_size, limit, restart, fingerprints_only, dry_run, **options
     ):
-        if not is_postgresql():
-            raise CommandError("Same-story detection needs PostgreSQL (set DATABASE_URL).")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:
