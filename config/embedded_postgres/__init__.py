@@ -101,6 +101,8 @@ class EmbeddedPostgres:
         with self._lock():
             self._save_clients([])
             self._stop()
+        self._registered = False
+        atexit.unregister(self.release)  # nothing left to release at exit (nor to recreate)
 
     def _stop(self) -> None:
         if self.is_running():
