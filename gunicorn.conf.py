@@ -79,3 +79,11 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def worker_exit(server, worker):
+    # A worker's requests of its last second are still in its memory (core/metrics.py).
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from core import metrics
+
+        metrics.flush()

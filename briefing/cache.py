@@ -82,9 +82,9 @@ def cached(name: str, compute: Callable[[], Any]) -> Any:
         if current is None:
             current = _first_generation()
     if stored is not None and stored[0] == current:
-        metrics.CACHE_LOOKUPS.labels("briefing", "hit").inc()
+        metrics.count(metrics.CACHE_LOOKUPS, "briefing", "hit")
         return stored[1]
-    metrics.CACHE_LOOKUPS.labels("briefing", "miss").inc()
+    metrics.count(metrics.CACHE_LOOKUPS, "briefing", "miss")
     value = compute()
     cache.set(key, (current, value), seconds)
     return value

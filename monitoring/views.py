@@ -13,6 +13,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from core.metrics import flush
 from monitoring.collectors import ProductCollector
 from monitoring.dashboard import dashboard_sections
 
@@ -57,6 +58,7 @@ def metric_folders() -> list[Path]:
 def metrics_view(request):
     if not scrape_allowed(request):
         return HttpResponseForbidden("metrics: not allowed from here\n", content_type="text/plain")
+    flush()  # this process's own latest requests (other processes write theirs each second)
     registry = CollectorRegistry(auto_describe=False)
     folders = metric_folders()
     # One process (runserver, tests): its own registry holds the values.

@@ -1,6 +1,7 @@
 """/metrics in one process: who may scrape it, and what it counts."""
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
@@ -9,7 +10,7 @@ from subscribers.models import Delivery, Subscriber
 from subscribers.services import briefing_send_create
 from tests.core.test_health_worker import enqueued
 from tests.factories import SubscriberFactory
-from tests.monitoring.conftest import total
+from tests.monitoring.conftest import parse_metrics, total
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +51,28 @@ def test_requests_are_counted_by_route_name_and_status(client, scrape, demo):
     assert grew("briefing_http_requests_total", route="briefing:briefing_day", status="200") == 2
     assert grew("briefing_http_requests_total", route="unmatched", status="404") == 1
     assert grew("briefing_http_request_duration_seconds_count", route="briefing:briefing_day") == 2
+    day = {"route": "briefing:briefing_day"}
+    assert grew("briefing_http_request_duration_seconds_bucket", le="+Inf", **day) == 2
+    assert grew("briefing_http_request_duration_seconds_bucket", le="10.0", **day) == 2
+    assert grew("briefing_http_request_duration_seconds_sum", **day) > 0
     assert grew("briefing_db_queries_total", route="briefing:briefing_day") >= 2
     assert grew("briefing_db_query_seconds_total", route="briefing:briefing_day") > 0
     # The second view of the day's page came from the readers' cache.
     assert grew("briefing_cache_lookups_total", cache="briefing", result="hit") >= 1
+
+
+def test_with_metrics_disabled_requests_and_cache_lookups_are_not_counted(settings, demo):
+    settings.METRICS_ENABLED = True
+    before = parse_metrics(Client().get("/metrics").content.decode())
+    settings.METRICS_ENABLED = False
+    quiet = Client()
+    assert quiet.get("/metrics").status_code == 404  # no middleware: /metrics is not answered
+    quiet.get("/briefings/2024/09/01/")
+    quiet.get("/briefings/2024/09/01/")
+    settings.METRICS_ENABLED = True
+    after = parse_metrics(Client().get("/metrics").content.decode())
+    for name in ("briefing_http_requests_total", "briefing_cache_lookups_total"):
+        assert total(after, name) == total(before, name), name
 
 
 def test_product_gauges_come_from_the_database(scrape, published_briefing):

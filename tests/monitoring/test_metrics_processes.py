@@ -73,6 +73,23 @@ def up(port: int) -> bool:
         return False
 
 
+def robots_counted(port: int) -> float:
+    """/robots.txt's requests in a scrape (each process writes its own within a second)."""
+    status, text = get(port, "/metrics")
+    assert status == 200, text
+    return total(parse_metrics(text), "briefing_http_requests_total", route="robots_txt")
+
+
+def gunicorn(port: int, env: dict, log: Path, workers: int) -> subprocess.Popen:
+    return start(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
+         "gunicorn.conf.py", "--no-control-socket", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}"],
+        env,
+        log,
+    )  # fmt: skip
+
+
 def test_metrics_count_every_gunicorn_worker_and_every_db_worker(
     smtp_server, tmp_path, free_port, published_briefing
 ):
@@ -82,13 +99,7 @@ def test_metrics_count_every_gunicorn_worker_and_every_db_worker(
     (metrics_dir / "web").mkdir(parents=True)
     (metrics_dir / "web" / "counter_4242.db").write_bytes(b"left by the last run")
     env = environment(metrics_dir, smtp_server.port)
-    web = start(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--config",
-         "gunicorn.conf.py", "--no-control-socket", "--workers", "3", "--bind",
-         f"127.0.0.1:{port}"],
-        env,
-        tmp_path / "gunicorn.log",
-    )  # fmt: skip
+    web = gunicorn(port, env, tmp_path / "gunicorn.log", workers=3)
     worker_args = ["sh", "deploy/worker.sh", "--no-startup-delay", "--no-reload"]
     workers = [
         start([*worker_args, "--interval", "0.1"], env, tmp_path / f"worker-{n}.log")
@@ -102,6 +113,7 @@ def test_metrics_count_every_gunicorn_worker_and_every_db_worker(
         wait_for(lambda: BriefingSend.objects.get().finished_at is not None, timeout=120)
         for _ in range(60):
             assert get(port, "/robots.txt")[0] == 200
+        wait_for(lambda: robots_counted(port) >= 60, timeout=30)  # each worker's last second
 
         scrapes = []
         for _ in range(6):  # each scrape is answered by whichever worker gunicorn picks
@@ -128,3 +140,25 @@ def test_metrics_count_every_gunicorn_worker_and_every_db_worker(
         assert robots == 60  # whichever worker answered each request
     # Stopped, each worker script removed its folder; gunicorn's is emptied at its next start.
     assert [p for p in metrics_dir.iterdir() if p.name.startswith("worker-")] == []
+
+
+def test_requests_of_a_recycled_gunicorn_worker_stay_counted(smtp_server, tmp_path, free_port):
+    """gunicorn replaces a worker after its max_requests: what it counted last is kept."""
+    port = free_port()
+    env = environment(tmp_path / "metrics", smtp_server.port) | {
+        "GUNICORN_MAX_REQUESTS": "10",
+        "GUNICORN_MAX_REQUESTS_JITTER": "0",
+    }
+    web = gunicorn(port, env, tmp_path / "gunicorn.log", workers=1)
+    try:
+        wait_for(lambda: up(port), timeout=60)
+        for _ in range(25):  # the health checks above count towards the first worker's 10
+            wait_for(lambda: up(port), timeout=60)  # a new worker may still be starting
+            assert get(port, "/robots.txt")[0] == 200
+        wait_for(lambda: robots_counted(port) >= 25, timeout=30)
+        counted = robots_counted(port)
+        worker_files = list((tmp_path / "metrics" / "web").glob("counter_*.db"))
+    finally:
+        stop(web)
+    assert counted == 25
+    assert len(worker_files) >= 3, "gunicorn did not replace its worker"
