@@ -26,8 +26,8 @@ from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
 from articles.search import update_search_vectors
 from articles.signals import SIDEBAR_CACHE_KEY, articles_changed
-from briefing import cache as briefing_cache
 from briefing.models import Briefing, BriefingEntry
+from core import page_cache
 from core.deferred import batch
 from core.sanitize import clean_html
 from stories.models import Fingerprint, Keyword, TermStat
@@ -542,7 +542,7 @@ class Importer:
             self.redirects |= archive_redirects(self)
             self._save_redirects()
         self.report.shortcodes = self.shortcodes.counts
-        briefing_cache.invalidate()
+        page_cache.invalidate()
 
 
 def _position(item: wxr.Item, index: int) -> int:
