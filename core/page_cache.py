@@ -114,10 +114,11 @@ class CachedPageMixin:
     """
 
     cache_parameters: tuple[str, ...] = ("page",)
+    cache_for_anonymous = True
 
     def get(self, request, *args, **kwargs):
         personal = request.user.is_authenticated or len(messages.get_messages(request))
-        if personal or settings.BRIEFING_CACHE_SECONDS <= 0:
+        if personal or not self.cache_for_anonymous or settings.BRIEFING_CACHE_SECONDS <= 0:
             return super().get(request, *args, **kwargs)
         query = "&".join(f"{name}={request.GET.get(name, '')}" for name in self.cache_parameters)
         # The header shows today's date: a new day is a new page.

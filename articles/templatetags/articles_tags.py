@@ -1,12 +1,15 @@
 """Template helpers for articles: the seed's date style, the sidebar, JSON-LD."""
 
+import html
+
 from django import template
 from django.core.cache import cache
-from django.utils.html import format_html_join
+from django.utils.html import format_html_join, strip_tags
 
 from articles.models import Article
 from articles.signals import SIDEBAR_CACHE_KEY
 from articles.structured_data import ld_json_script
+from core import text
 
 register = template.Library()
 
@@ -23,6 +26,24 @@ def short_date(value) -> str:
     if not value:
         return ""
     return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+@register.filter
+def shorten(value: str, limit: int) -> str:
+    """Plain text cut at a word boundary, with "…" when cut (never mid-word)."""
+    return text.shortened(value, int(limit))
+
+
+@register.filter
+def summary(excerpt_html: str, limit: int = 280) -> str:
+    """The opening of an excerpt as plain text, for lists of articles."""
+    return text.shortened(html.unescape(strip_tags(excerpt_html)), int(limit))
+
+
+@register.filter
+def quoted(words: str) -> str:
+    """A reader's query in quotation marks, unless it brings its own."""
+    return text.quoted(words)
 
 
 @register.simple_tag
