@@ -51,8 +51,12 @@ def archive():
         ("/authors/", [("anne Brown", "1 article"), ("Zoe Adams", "3 articles")]),
         (
             "/tags/",
-            [("2024 vote", "1 article"), ("Ukraine", "3 articles"), ("ukraine-aid", "1 article"),
-             ("war", "3 articles")],
+            [
+                ("2024 vote", "1 article"),
+                ("Ukraine", "3 articles"),
+                ("ukraine-aid", "1 article"),
+                ("war", "3 articles"),
+            ],
         ),  # fmt: skip
     ],
 )

@@ -135,6 +135,7 @@ def test_each_reader_of_a_cached_article_page_gets_a_csrf_token_of_their_own(sto
     assert "placeholder" not in second_page.text
     assert token_in(second_page) != token_in(first_page)
     subscribe = second.post(
-        "/subscribe/", {"email": "reader@example.org", "csrfmiddlewaretoken": token_in(second_page)}
+        "/subscribe/",
+        {"email": "reader@example.org", "csrfmiddlewaretoken": token_in(second_page)},
     )
     assert subscribe.status_code != 403

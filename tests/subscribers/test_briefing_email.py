@@ -148,4 +148,7 @@ def test_the_email_shows_an_articles_label_as_the_page_does(
     text = message.get_body(("plain",)).get_content()
     assert '<strong class="label">Editorial</strong> · CNN, April 12, 2023</p>' in html
     assert "Editorial · CNN, April 12, 2023" in text
-    assert '<span class="label">Editorial</span>' in client.get(draft_briefing.get_absolute_url()).text
+    assert (
+        '<span class="label">Editorial</span>'
+        in client.get(draft_briefing.get_absolute_url()).text
+    )
