@@ -29,7 +29,8 @@ class ArticleListView(CachedPageMixin, ListView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().recent().with_related()
+        # The summaries show no tags: prefetching them costs taggit a queryset per article.
+        return Article.objects.published().recent().with_byline()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

@@ -133,3 +133,25 @@ class CachedPageMixin:
         context = response.context_data
         context["csrf_token"] = CSRF_PLACEHOLDER  # overrides the per-request token
         return render_to_string(response.template_name, context, request=request)
+
+
+def cached_feed(feed: Callable) -> Callable:
+    """A feed view (RSS, Atom) served from the cache for everyone: a feed is the same for every
+    reader and carries no token. Its type and Last-Modified header are kept with it."""
+
+    def view(request, *args, **kwargs):
+        if settings.BRIEFING_CACHE_SECONDS <= 0:
+            return feed(request, *args, **kwargs)
+
+        def render():
+            response = feed(request, *args, **kwargs)
+            headers = {name: response[name] for name in FEED_HEADERS if response.has_header(name)}
+            return response.content, headers
+
+        content, headers = cached(f"feed:{request.path}", render)
+        return HttpResponse(content, headers=headers)
+
+    return view
+
+
+FEED_HEADERS = ("Content-Type", "Last-Modified")
