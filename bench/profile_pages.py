@@ -79,6 +79,7 @@ def main() -> int:
     _stack.app_dir_use(args.ref)
     _stack.database_use(args.database)
     env = _stack.base_env() | {"REDIS_URL": "", "ALLOWED_HOSTS": "testserver"}
+    _stack.manage("collectstatic", "--noinput", "--verbosity", "0", env=env, timeout=300)
     common.django_setup(common.production_env(**env), app_dir=_stack.APP_DIR)
     from django.conf import settings
     from django.core.cache import cache
