@@ -1,4 +1,5 @@
-# The newcomer's two commands: `make run` (the site with demo data on SQLite) and `make test`.
+# The newcomer's two commands: `make run` (the site, a worker and the demo data on an embedded
+# PostgreSQL under var/postgres/, unless DATABASE_URL is set) and `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,30 +7,29 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup demo lint format chromium node_modules clean
+.PHONY: run test setup demo demo-reset lint format chromium node_modules clean
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# Debian's python3 makes venvs only with python3-venv: installed with apt when we may (root).
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); } || { echo "Cannot create .venv: install python3-venv (apt-get install python3-venv)"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[dev,test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
+# The demo goes into an empty database only; demo-reset deletes everything and loads it again.
 demo: setup
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DEBUG=true $(BIN)/python manage.py load_demo
+	DEBUG=true $(BIN)/python manage.py load_demo --if-empty
 
-# The site and a worker beside it (emails, scheduled briefings); Ctrl-C stops both.
-run: demo
-	@echo ""
-	@echo "  Briefing is running at http://$(HOST):$(PORT)/"
-	@echo "  Editors' desk: http://$(HOST):$(PORT)/admin/  (user: editor, password: editor)"
-	@echo "  Emails are printed here by the worker (the console backend)."
-	@echo ""
-	DEBUG=true $(BIN)/python manage.py db_worker --no-startup-delay & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+demo-reset: setup
+	DEBUG=true $(BIN)/python manage.py load_demo --reset
+
+# The site and a worker beside it (emails, scheduled briefings), the demo loaded into an empty
+# database; Ctrl-C stops both. Links in emails follow HOST and PORT.
+run: setup
+	DEBUG=true $(BIN)/python manage.py dev $(HOST):$(PORT)
 
 # The browser tests drive Debian's chromium; install it when we may (root), else they say why they skip.
 chromium:
@@ -52,5 +52,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Stops the embedded PostgreSQL first: its data (var/postgres/) goes with var/.
 clean:
+	-test ! -x $(BIN)/python || $(BIN)/python -c 'from config.embedded_postgres import server; server.stop()'
 	rm -rf $(VENV) var

@@ -12,10 +12,9 @@ from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.utils import timezone
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, Author, Source
+from articles.models import Article, Author, Source
 from articles.search import update_search_vectors
 
 NEWS_WORDS = """
@@ -35,7 +34,6 @@ ka lo mi ne ru sa te vo zu ar el in om un ba de fi go hu ja ke li mo
 """.split()  # noqa: SIM905
 BIG = 20000
 GIN_INDEX = "article_search_vector_gin"
-LABELS = ["", "", "", "", "", "", "Editorial", "Op-Ed", "Analysis", "Interview"]
 FIRST = """
 Anna Ben Carla David Elena Farid Gal Hana Ivan Jonah Karen Leah Moshe Nora Omar
 """.split()  # noqa: SIM905
@@ -115,13 +113,12 @@ def archive_generate(
     )
     content_type = ContentType.objects.get_for_model(Article)
     # Maintaining the GIN index row by row costs more than building it once at the end.
-    rebuild_index = connection.vendor == "postgresql" and articles >= BIG
-    if connection.vendor == "postgresql":
-        _run("SET statement_timeout = 0")  # a batch job, not a request
-        _run("SET jit = off")  # compiling each batch's plan costs more than it saves
-        _run("SET maintenance_work_mem = '512MB'")  # the GIN index is built in memory
-        # Without statistics the planner loops over every author for each article's byline.
-        _run("ANALYZE articles_source, articles_author, articles_articleauthor, taggit_tag")
+    rebuild_index = articles >= BIG
+    _run("SET statement_timeout = 0")  # a batch job, not a request
+    _run("SET jit = off")  # compiling each batch's plan costs more than it saves
+    _run("SET maintenance_work_mem = '512MB'")  # the GIN index is built in memory
+    # Without statistics the planner loops over every author for each article's byline.
+    _run("ANALYZE articles_source, articles_author, articles_articleauthor, taggit_tag")
     if rebuild_index:
         _run(f"DROP INDEX IF EXISTS {GIN_INDEX}")
     start = (Article.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -130,15 +127,11 @@ def archive_generate(
         count = min(batch_size, articles - done)
         first_id = start + done
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                _insert_batch_in_sql(vocab, first_id, count, source_ids, author_ids, tag_ids,
-                                     content_type)  # fmt: skip
-            else:
-                _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids,
-                              content_type)  # fmt: skip
+            _insert_batch_in_sql(vocab, first_id, count, source_ids, author_ids, tag_ids,
+                                 content_type)  # fmt: skip
             update_search_vectors(id_range=(first_id, first_id + count))
         done += count
-        if connection.vendor == "postgresql" and done == count:
+        if done == count:
             _run("ANALYZE articles_article, articles_articleauthor, taggit_taggeditem")
         progress(done)
     _reset_sequence()
@@ -147,46 +140,6 @@ def archive_generate(
         # Visibility maps and statistics for every table just filled (index-only scans, plans).
         _run("VACUUM ANALYZE")  # needs autocommit: a command, not a test
     return done
-
-
-def _insert_batch(rng, vocab, first_id, count, source_ids, author_ids, tag_ids, content_type):
-    today = datetime.date.today()
-    rows, bylines, tagged = [], [], []
-    for pk in range(first_id, first_id + count):
-        day = today - datetime.timedelta(days=rng.randint(0, 20 * 365))
-        title_words = vocab.sample(rng.randint(6, 12))
-        title = " ".join(title_words).capitalize()
-        paragraphs = [" ".join(vocab.sample(rng.randint(30, 60))) for _ in range(2)]
-        published = rng.random() > 0.03
-        moment = datetime.datetime.combine(day, datetime.time(6), tzinfo=datetime.UTC)
-        rows.append(
-            Article(
-                id=pk,
-                title=title,
-                slug=f"{'-'.join(title_words[:6])}-{pk}",
-                source_id=rng.choice(source_ids),
-                label=rng.choice(LABELS),
-                original_date=day,
-                original_url=f"https://example.com/{day:%Y/%m/%d}/{pk}",
-                url_key=f"example.com/{day:%Y/%m/%d}/{pk}",
-                pull_quote=" ".join(vocab.sample(rng.randint(12, 25))).capitalize() + ".",
-                excerpt="".join(f"<p>{p.capitalize()}.</p>" for p in paragraphs),
-                status=Article.Status.PUBLISHED if published else Article.Status.DRAFT,
-                published_at=moment + datetime.timedelta(minutes=rng.randint(0, 1400))
-                if published
-                else None,
-                created_at=timezone.now(),
-                updated_at=timezone.now(),
-            )
-        )
-        people = rng.sample(author_ids, k=rng.choice([0, 1, 1, 1, 2, 2, 3]))
-        bylines += [ArticleAuthor(article_id=pk, author_id=a, position=i)
-                    for i, a in enumerate(people)]  # fmt: skip
-        for tag_id in set(rng.choices(tag_ids, cum_weights=_tag_weights(tag_ids), k=3)):
-            tagged.append(TaggedItem(content_type=content_type, object_id=pk, tag_id=tag_id))
-    Article.objects.bulk_create(rows)
-    ArticleAuthor.objects.bulk_create(bylines)
-    TaggedItem.objects.bulk_create(tagged)
 
 
 # The same archive built inside PostgreSQL, several times faster than building rows in Python.
@@ -262,25 +215,12 @@ def _insert_batch_in_sql(vocab, first_id, count, source_ids, author_ids, tag_ids
         cursor.execute(SQL_ARTICLES, params)
 
 
-_weights_cache: dict[int, list[float]] = {}
-
-
-def _tag_weights(tag_ids: list[int]) -> list[float]:
-    if len(tag_ids) not in _weights_cache:
-        _weights_cache[len(tag_ids)] = list(
-            itertools.accumulate(1 / (rank + 1) for rank in range(len(tag_ids)))
-        )
-    return _weights_cache[len(tag_ids)]
-
-
 def _run(sql: str):
     with connection.cursor() as cursor:
         cursor.execute(sql)
 
 
 def _reset_sequence():
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), "

@@ -13,3 +13,16 @@ def add_article_page_section(template_name: str, *, order: int) -> None:
 
 def article_page_sections() -> list[str]:
     return sorted(_sections, key=_sections.get)
+
+
+# The "read the full article" line of an article's page: an app above may replace it (the link
+# checker shows the archived copy once the original is gone).
+_read_more = ["articles/includes/read_more.html"]
+
+
+def set_read_more_template(template_name: str) -> None:
+    _read_more[0] = template_name
+
+
+def read_more_template() -> str:
+    return _read_more[0]

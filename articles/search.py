@@ -4,7 +4,7 @@ PostgreSQL: a stored, GIN-indexed `search_vector` (title A, authors and source B
 excerpt D), queried with `websearch_to_tsquery`. Ranking every match of a common word at a
 million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked
 (a common word's results are then, in effect, newest first); a rare word's matches are all
-ranked. SQLite (first runs, development) gets a plain `icontains` search over the same fields.
+ranked.
 
 The same-story fingerprints (stories app) read an article's text from this vector too: its
 own words are the lexemes weighted A, C and D (`OWN_WORDS`), so search and same-story detection
@@ -16,12 +16,9 @@ import re
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Q, QuerySet
-from django.utils.html import escape, strip_tags
+from django.db.models import QuerySet
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
-
-from core.db import is_postgresql
 
 CONFIG = "english"
 CANDIDATES = 300
@@ -69,9 +66,7 @@ WHERE s.id = a.source_id AND {{where}}
 
 def update_search_vectors(*, article_ids=None, source_ids=None, author_ids=None, id_range=None):
     """Recompute stored vectors for the given articles (or every article of some sources or
-    authors, or an id range for bulk generation). A no-op outside PostgreSQL."""
-    if not is_postgresql():
-        return
+    authors, or an id range for bulk generation)."""
     if article_ids is not None:
         where, params = "a.id = ANY(%s)", [list(article_ids)]
     elif source_ids is not None:
@@ -95,8 +90,6 @@ def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
     """Ids of the matches of `text` in `queryset` (already filtered: published, source, tag,
     dates), best first, at most `CANDIDATES + 1` of them (one more tells "and more"). One query:
     the most recent candidates are found through the index, then ranked here."""
-    if not is_postgresql():
-        return list(_search_simple(queryset, text).values_list("id", flat=True)[: CANDIDATES + 1])
     query = SearchQuery(text, config=CONFIG, search_type="websearch")
     candidates = (
         queryset.filter(search_vector=query)
@@ -114,20 +107,6 @@ def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
     return [pk for pk, rank in sorted(rows, key=lambda row: row[1], reverse=True)]
 
 
-def _search_simple(queryset: QuerySet, text: str) -> QuerySet:
-    words = [word for word in re.findall(r"\w+", text) if len(word) > 1][:10]
-    if not words:
-        return queryset.none()
-    for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(pull_quote__icontains=word)
-            | Q(excerpt__icontains=word)
-            | Q(source__name__icontains=word)
-        )
-    return queryset.order_by("-published_at", "-id")
-
-
 def headlines(articles, text: str) -> dict[int, SafeString]:
     """Snippets of each article's text around the matches, matches in <mark>, all else
     escaped: one query for a page of results. The snippet is shown text, not the searched
@@ -136,8 +115,6 @@ def headlines(articles, text: str) -> dict[int, SafeString]:
     articles = list(articles)
     if not articles:
         return {}
-    if not is_postgresql():
-        return {a.id: _simple_headline(a, text) for a in articles}
     sql = f"""
         SELECT id, ts_headline('{CONFIG}',
             coalesce(pull_quote, '') || ' ' || regexp_replace(excerpt, '<[^>]*>', ' ', 'g'),
@@ -154,13 +131,3 @@ def headlines(articles, text: str) -> dict[int, SafeString]:
 def _mark(snippet: str) -> SafeString:
     text = escape(html.unescape(snippet))
     return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
-
-
-def _simple_headline(article, text: str) -> SafeString:
-    plain = Truncator(html.unescape(strip_tags(article.excerpt))).words(40)
-    snippet = escape(plain)
-    for word in {w for w in re.findall(r"\w+", text) if len(w) > 1}:
-        snippet = re.sub(
-            rf"(?i)\b({re.escape(escape(word))})\b", f"{START}\\1{STOP}", str(snippet)
-        )
-    return mark_safe(snippet.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308

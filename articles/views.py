@@ -15,7 +15,7 @@ from taggit.models import Tag
 from articles import owners
 from articles.forms import SearchForm, source_choices
 from articles.models import Article, Author, Source
-from articles.page_sections import article_page_sections
+from articles.page_sections import article_page_sections, read_more_template
 from articles.pagination import BoundedPaginator
 from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
@@ -53,6 +53,7 @@ class ArticleDetailView(CachedPageMixin, DetailView):
         return super().get_context_data(
             json_ld=article_json_ld(self.object, self.request),
             sections=article_page_sections(),  # what the apps above add (page_sections.py)
+            read_more=read_more_template(),
             **kwargs,
         )
 

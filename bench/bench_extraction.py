@@ -17,6 +17,7 @@ import collections
 import hashlib
 import json
 import re
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +30,10 @@ TUNING_SIZE = 48
 
 
 def shingles(text: str, n: int = 4) -> collections.Counter:
+    """Runs of n tokens, with multiplicity; a text shorter than n is one shorter run."""
     tokens = TOKEN.findall(text or "")
-    return collections.Counter(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    runs = (tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
+    return collections.Counter(run for run in runs if run)
 
 
 def page_counts(true: str, predicted: str) -> tuple[float, float, float]:
@@ -43,13 +46,19 @@ def page_counts(true: str, predicted: str) -> tuple[float, float, float]:
     return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
 
 
+def _share(tp: float, other: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    return tp / (tp + other) if tp + other else 0.0
+
+
 def scores(counts: list[tuple[float, float, float]]) -> tuple[float, float, float]:
-    """Precision, recall, F1 over pages: the normalised counts summed (each page weighs one)."""
-    tp = sum(c[0] for c in counts)
-    fp = sum(c[1] for c in counts)
-    fn = sum(c[2] for c in counts)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
+    """Precision and recall are each the mean over pages of the page's own (so each page weighs
+    one), leaving out pages where it is undefined; F1 from the two means."""
+    precisions = [_share(tp, fp, fp, fn) for tp, fp, fn in counts if tp + fp > 0]
+    recalls = [_share(tp, fn, fp, fn) for tp, fp, fn in counts if tp + fn > 0]
+    precision = statistics.mean(precisions) if precisions else 0.0
+    recall = statistics.mean(recalls) if recalls else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
 

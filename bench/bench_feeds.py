@@ -47,7 +47,7 @@ def main() -> int:
     try:
         with common.running(
             [*server, *hosts], what="feed server", port=port,
-            ready=lambda: _listening(hosts[-1], port),
+            ready=lambda: common.listening(port, hosts[-1]),
         ):  # fmt: skip
             for name in ("first round", "second round (conditional GET)"):
                 Feed.objects.update(next_poll_at=timezone.now())
@@ -78,14 +78,6 @@ def main() -> int:
         "of the bytes of the first round"
     )
     return 0
-
-
-def _listening(host: str, port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
 
 
 if __name__ == "__main__":

@@ -68,10 +68,30 @@ def max_id(database: str, table: str) -> int:
     return common.sql(f"SELECT coalesce(max(id), 0) FROM {table}", database=database)[0][0]
 
 
-def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str:
+def generated(size: int, generate: int, prefix: str, timeout: float) -> str:
+    """The bench database of `size` articles without a source archive: `generate` articles made
+    by `generate_archive` and fingerprinted, then copied with INSERT … SELECT (replicate())."""
+    database = f"{prefix}_{size}"
+    common.database_create(database)
+    manage(database, "migrate", "--verbosity=0", timeout=timeout)
+    if count(database) < min(generate, size):
+        started = time.monotonic()
+        manage(database, "generate_archive", "--articles", str(generate), timeout=timeout)
+        print(
+            f"  generated {generate:,} articles in {time.monotonic() - started:.0f} s", flush=True
+        )
+        started = time.monotonic()
+        manage(database, "cluster_stories", "--fingerprints-only", timeout=timeout)
+        print(f"  fingerprinted them in {time.monotonic() - started:.0f} s", flush=True)
+    if count(database) < size:
+        replicate(database, size, base=generate)
+    return database
+
+
+def prepare(size: int, source: str, timeout: float, start_from: str = "", prefix: str = "") -> str:
     """The bench database of `size` articles, created or topped up from `source` (so it can be
     filled while the generated archive is still growing), every article fingerprinted."""
-    database = f"briefing_stories_bench_{size}"
+    database = f"{prefix}_{size}"
     common.database_create(database, template=start_from)
     manage(database, "migrate", "--verbosity=0", timeout=timeout)
     have = count(database)
@@ -109,34 +129,46 @@ def prepare(size: int, source: str, timeout: float, start_from: str = "") -> str
 _REPLICATE_ARTICLES = """
 INSERT INTO articles_article (id, title, slug, source_id, label, original_date, original_url,
     url_key, pull_quote, excerpt, status, published_at, created_at, updated_at, added_by_id)
-SELECT id + %(offset)s, title, slug || '-r' || %(round)s, source_id, label,
-    date '2006-12-01' + ((original_date - date '2006-12-01') + %(round)s * 977) %% 7300,
+SELECT id + %(offset)s::bigint, title, slug || '-r' || %(round)s, source_id, label,
+    date '2006-12-01' + ((original_date - date '2006-12-01') + %(round)s::int * 977) %% 7300,
     original_url || '#r' || %(round)s, url_key || '/r' || %(round)s, pull_quote, excerpt,
     status, published_at, created_at, updated_at, added_by_id
-FROM articles_article WHERE id <= %(base)s ORDER BY id LIMIT %(count)s
+FROM articles_article WHERE id <= %(base)s::bigint ORDER BY id LIMIT %(count)s::bigint
 """
 _REPLICATE_FINGERPRINTS = """
 INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
 SELECT a.id, a.original_date, f.vector, f.keywords, now()
-FROM articles_article AS a JOIN stories_fingerprint AS f ON f.article_id = a.id - %(offset)s
-WHERE a.id > %(offset)s AND a.id <= %(offset)s + %(count)s
+FROM articles_article AS a
+JOIN stories_fingerprint AS f ON f.article_id = a.id - %(offset)s::bigint
+WHERE a.id > %(offset)s::bigint AND a.id <= %(offset)s::bigint + %(count)s::bigint
 """
 _REPLICATE_KEYWORDS = """
 INSERT INTO stories_keyword (article_id, term, original_date)
 SELECT article_id, unnest(keywords), original_date FROM stories_fingerprint
-WHERE article_id > %(offset)s AND article_id <= %(offset)s + %(count)s
+WHERE article_id > %(offset)s::bigint AND article_id <= %(offset)s::bigint + %(count)s::bigint
 """
 
 
-def replicate(database: str, size: int) -> None:
-    """Fill up to `size` articles with copies of the generated ones (new ids, dates moved by a
-    whole number of days, the same fingerprints), for when generating `size` articles does not
-    fit the time at hand. Document frequencies are scaled to match (approximately, for a last
-    partial copy)."""
+_SECONDARY_INDEXES = """
+SELECT i.indexname, i.indexdef FROM pg_indexes AS i
+WHERE i.tablename IN ('articles_article', 'stories_fingerprint', 'stories_keyword')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conname = i.indexname)
+"""
+
+
+def replicate(database: str, size: int, base: int = 0) -> None:
+    """Fill up to `size` articles with copies of the first `base` (default: all there are; new
+    ids, dates moved by a whole number of days, the same fingerprints) with INSERT … SELECT,
+    for when generating `size` articles does not fit the time at hand. Secondary indexes are
+    dropped for the copy and built again after it (one sort instead of a million random
+    inserts); document frequencies are scaled to the new number of fingerprints."""
     with common.connect(database, autocommit=True) as conn:
-        base = conn.execute("SELECT max(id) FROM articles_article").fetchone()[0]
+        base = base or conn.execute("SELECT max(id) FROM articles_article").fetchone()[0]
         have = count(database)
-        started, copies = time.monotonic(), 0
+        started, copies = time.monotonic(), have // base - 1
+        indexes = conn.execute(_SECONDARY_INDEXES).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
         while have < size:
             copies += 1
             params = {
@@ -150,7 +182,14 @@ def replicate(database: str, size: int) -> None:
             conn.execute(_REPLICATE_KEYWORDS, params)
             have += params["count"]
             print(f"  replicated up to {have:,} articles", flush=True)
-        conn.execute("UPDATE stories_termstat SET df = round(df * %s::float8)", [have / base])
+        for name, definition in indexes:
+            conn.execute(definition)
+            print(f"  built {name} again", flush=True)
+        conn.execute(
+            "UPDATE stories_termstat SET df = round(df * %s::float8 / "
+            "(SELECT df FROM stories_termstat WHERE term = ''))",
+            [have],
+        )
         conn.execute(
             "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), %s)",
             [base * (copies + 1)],
@@ -159,16 +198,66 @@ def replicate(database: str, size: int) -> None:
         print(f"  replicated in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def search_sample(database: str, samples: int) -> None:
+    """The editors' candidate search (the panel's judged_candidates) on `samples` articles of
+    the bench database spread over its ids, in this process: p50/p95 wall and CPU time."""
+    common.django_setup(
+        {"DATABASE_URL": common.database_url(database), "DB_STATEMENT_TIMEOUT_MS": "0"},
+        defaults={"SECRET_KEY": "bench-only-key", "LOG_LEVEL": "ERROR"},
+    )
+    import statistics
+
+    from articles.models import Article
+    from stories.search import judged_candidates
+
+    top = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    step = max(top // samples, 1)
+    walls, cpus, found = [], [], 0
+    for pk in range(step // 2 or 1, top + 1, step):
+        article = Article.objects.filter(pk__gte=pk).order_by("pk").first()
+        wall, cpu = time.perf_counter(), time.process_time()
+        found += len(judged_candidates(article))
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+
+    def p(values, q):
+        return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+    print(
+        f"  candidate search over {count(database):,} articles, {len(walls)} searches: "
+        f"wall p50 {p(walls, 50):.1f} ms, p95 {p(walls, 95):.1f} ms; "
+        f"Python CPU p50 {p(cpus, 50):.1f} ms, p95 {p(cpus, 95):.1f} ms; "
+        f"{found} candidates proposed",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--source", default="briefing_articles_bench")
+    parser.add_argument(
+        "--prefix", default="briefing_stories_bench", help="bench databases are PREFIX_<size>"
+    )
+    parser.add_argument(
+        "--generate",
+        type=int,
+        default=0,
+        help="no source archive: generate this many articles, then replicate them up to size",
+    )
     parser.add_argument("--pairs", default=str(PAIRS))
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds per step")
     parser.add_argument("--start-from", default="", help="a smaller bench database to copy first")
     parser.add_argument(
         "--prepare-only", action="store_true", help="fill the databases, no evaluation"
+    )
+    parser.add_argument(
+        "--search-sample",
+        type=int,
+        default=0,
+        help="time the candidate search on this many of the bench database's own articles "
+        "instead of evaluating the labelled pairs",
     )
     parser.add_argument(
         "--replicate",
@@ -179,14 +268,21 @@ def main():
     for size in args.sizes:
         print(f"\n== {size:,} archived articles ==", flush=True)
         try:
-            try:
-                database = prepare(size, args.source, args.time_limit, args.start_from)
-            except TooSmall:
-                if not args.replicate:
-                    raise
-                database = f"briefing_stories_bench_{size}"
-                replicate(database, size)
-            if args.prepare_only:
+            if args.generate:
+                database = generated(size, args.generate, args.prefix, args.time_limit)
+            else:
+                try:
+                    database = prepare(
+                        size, args.source, args.time_limit, args.start_from, args.prefix
+                    )
+                except TooSmall:
+                    if not args.replicate:
+                        raise
+                    database = f"{args.prefix}_{size}"
+                    replicate(database, size)
+            if args.search_sample:
+                search_sample(database, args.search_sample)
+            if args.prepare_only or args.search_sample:
                 continue
             extra = ["--threshold", str(args.threshold)] if args.threshold else []
             print(

@@ -134,10 +134,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def listening(port: int) -> bool:
+def listening(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        return sock.connect_ex((host, port)) == 0
 
 
 def wait_until(predicate: Callable[[], object], seconds: float, what: str) -> None:

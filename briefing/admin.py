@@ -139,6 +139,7 @@ class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdm
             extra_context["in_other_briefings"] = services.entries_in_other_briefings(
                 briefing=briefing
             )
+            extra_context["dead_links"] = services.entries_with_dead_links(briefing=briefing)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def preview_view(self, request, object_id):
@@ -176,6 +177,7 @@ class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdm
         }
         action = next((a for name, a in actions.items() if name in request.POST), None)
         self._warn_about_other_briefings(request, briefing)
+        self._warn_about_dead_links(request, briefing)
         if action is None:
             return None
         try:
@@ -233,6 +235,17 @@ class BriefingAdmin(PreviewLinksAdminMixin, SortableAdminBase, CompareVersionAdm
                 request,
                 f"“{entry.article.title}” is also in the briefing of "
                 f"{_long_date(entry.briefing.date)}.",
+                messages.WARNING,
+            )
+
+    def _warn_about_dead_links(self, request, briefing):
+        for entry in services.entries_with_dead_links(briefing=briefing):
+            link = entry.article.link
+            self.message_user(
+                request,
+                f"The original of “{entry.article.title}” is {link.get_status_display().lower()}"
+                f" ({link.detail or 'checked'}): readers get the archived copy"
+                f"{'' if link.archive_url else ', when one is found'}.",
                 messages.WARNING,
             )
 

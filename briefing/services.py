@@ -12,6 +12,7 @@ from articles.models import Article
 from briefing.models import Briefing, BriefingEntry
 from briefing.signals import briefing_published
 from briefing.tasks import publish_due_briefings
+from linkhealth.models import ArticleLink
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,16 @@ def briefing_add_recent_articles(*, briefing: Briefing, days: int = 7) -> list[A
     if articles:
         briefing.save()  # a new version: an editor's open form must not drop these entries
     return articles
+
+
+def entries_with_dead_links(*, briefing: Briefing) -> list[BriefingEntry]:
+    """Entries whose article's original is gone or changed (linkhealth): readers of the
+    briefing would follow a dead link."""
+    return list(
+        BriefingEntry.objects.filter(briefing=briefing, article__link__status__in=ArticleLink.DEAD)
+        .select_related("article__link")
+        .order_by("position", "pk")
+    )
 
 
 def entries_in_other_briefings(*, briefing: Briefing) -> list[BriefingEntry]:

@@ -13,7 +13,8 @@ import sys
 from django.core.exceptions import ImproperlyConfigured
 
 REQUIRED = {
-    "DATABASE_URL": "the database (otherwise a local file database would be used, silently)",
+    "DATABASE_URL": "the database (otherwise the embedded one of development would be "
+    "started, silently)",
     "SITE_URL": "the public address in links, emails, canonical links and sitemaps "
     "(otherwise http://127.0.0.1:8000)",
 }

@@ -1,7 +1,8 @@
 """Settings for Briefing, read from the environment.
 
-Development gets safe defaults (SQLite under var/, a development SECRET_KEY only when DEBUG is
-on); production (DEBUG off) refuses to start without its secrets. README.md lists every variable.
+Development gets safe defaults (an embedded PostgreSQL under var/, a development SECRET_KEY only
+when DEBUG is on); production (DEBUG off) refuses to start without its secrets. README.md lists
+every variable.
 """
 
 import os
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "stories",
     "intake",
+    "linkhealth",
     "briefing",
     "subscribers",
     "wordpress",
@@ -121,21 +123,26 @@ TEMPLATES = [
     },
 ]
 
-# Database: DATABASE_URL, or an SQLite file under var/ for a first run.
+# Database: DATABASE_URL (production, CI), or the embedded PostgreSQL under var/postgres/ that
+# development and tests start on their first connection (config/embedded_postgres/).
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'briefing.sqlite3'}"),
-        conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-    # Reads and writes of a request are cheap and many; fail fast rather than queue forever.
-    DATABASES["default"]["OPTIONS"].setdefault(
-        "options", f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')}"
-    )
+if os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a PostgreSQL database (postgres://...); unset it to use "
+            "the embedded PostgreSQL of development."
+        )
+else:
+    from config.embedded_postgres import server as embedded_postgres
+
+    DATABASES = {"default": embedded_postgres.settings()}
+DATABASES["default"].update(CONN_MAX_AGE=env_int("CONN_MAX_AGE", 60), CONN_HEALTH_CHECKS=True)
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# Reads and writes of a request are cheap and many; fail fast rather than queue forever.
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every worker), otherwise local memory.
@@ -348,3 +355,28 @@ INTAKE_FEED_TICK = env_int("INTAKE_FEED_TICK", 60)
 INTAKE_FEED_CONCURRENCY = env_int("INTAKE_FEED_CONCURRENCY", 8)
 INTAKE_FEED_MAX_BACKOFF = env_int("INTAKE_FEED_MAX_BACKOFF", 86400)
 INTAKE_FEED_GIVE_UP_DAYS = env_float("INTAKE_FEED_GIVE_UP_DAYS", 3.0)
+
+# Link health (linkhealth/): the read-full links checked politely, and archived copies.
+LINKHEALTH_PERIOD_DAYS = env_float("LINKHEALTH_PERIOD_DAYS", 7.0)  # the whole archive, once
+LINKHEALTH_TICK = env_int("LINKHEALTH_TICK", 300)  # seconds between the worker's rounds
+LINKHEALTH_RUN_SECONDS = env_int("LINKHEALTH_RUN_SECONDS", 240)  # one round's time budget
+LINKHEALTH_CONCURRENCY = env_int("LINKHEALTH_CONCURRENCY", 8)  # hosts checked at once
+LINKHEALTH_HOST_DELAY = env_float(
+    "LINKHEALTH_HOST_DELAY", 2.0
+)  # seconds between two requests to a host
+LINKHEALTH_TIMEOUT = env_float("LINKHEALTH_TIMEOUT", 15.0)
+LINKHEALTH_GONE_CONFIRM_DAYS = env_float("LINKHEALTH_GONE_CONFIRM_DAYS", 2.0)
+LINKHEALTH_FAILING_GONE_DAYS = env_float("LINKHEALTH_FAILING_GONE_DAYS", 30.0)
+LINKHEALTH_RETRY_DAYS = env_float("LINKHEALTH_RETRY_DAYS", 1.0)
+LINKHEALTH_CHANGED_BELOW = env_float("LINKHEALTH_CHANGED_BELOW", 0.5)
+LINKHEALTH_OWN_SNAPSHOT = env_bool("LINKHEALTH_OWN_SNAPSHOT", False)  # see README: copyright
+WAYBACK_SUBMIT = env_bool("WAYBACK_SUBMIT", False)
+WAYBACK_ACCESS_KEY = os.environ.get("WAYBACK_ACCESS_KEY", "")
+WAYBACK_SECRET_KEY = os.environ.get("WAYBACK_SECRET_KEY", "")
+WAYBACK_SAVE_URL = os.environ.get("WAYBACK_SAVE_URL", "https://web.archive.org/save")
+WAYBACK_AVAILABILITY_URL = os.environ.get(
+    "WAYBACK_AVAILABILITY_URL", "https://archive.org/wayback/available"
+)
+WAYBACK_SNAPSHOT_BASE = os.environ.get("WAYBACK_SNAPSHOT_BASE", "https://web.archive.org/web/")
+WAYBACK_PER_MINUTE = min(env_float("WAYBACK_PER_MINUTE", 6.0), 15.0)  # SPN2's published limits
+WAYBACK_MAX_ATTEMPTS = env_int("WAYBACK_MAX_ATTEMPTS", 6)

@@ -32,6 +32,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots_txt",
     ),
+    path("", include("linkhealth.urls")),
     path("", include("articles.urls")),
     path("", include("subscribers.urls")),
     path("", include("briefing.urls")),

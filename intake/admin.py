@@ -269,13 +269,12 @@ class InboxAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         articles = Article.objects.filter(url_key=OuterRef("url_key"))
-        queryset = (
+        return (
             FeedItem.objects.inbox()
             .select_related("feed__source")
             .annotate(in_archive=Exists(articles))
-            .defer("summary", "guid")
+            .defer("guid")
         )
-        return inbox.with_stems(queryset)
 
     def has_add_permission(self, request):
         return False  # items come from the feeds

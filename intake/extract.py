@@ -23,10 +23,19 @@ WORD = re.compile(r"\w+", re.UNICODE)
 BOILERPLATE = re.compile(
     r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
     r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
-    r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+)",
+    r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+"
+    r"|copyright|©|all rights reserved)",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 40
+# A line that is one link and no more, as long as a sentence: a teaser of another article or
+# an advertisement for the site (the article's own links sit inside its sentences).
+LINK_LINE_MIN_WORDS = 4
+# A keyword list at the end ("calendar 2018, stock car, interlagos, ..."): many short phrases
+# separated by commas, and no sentence.
+TAG_LIST = re.compile(r"^[^.!?]*$")
+TAG_LIST_MIN_ITEMS = 5
+TAG_LIST_MAX_ITEM_WORDS = 6
 # A dateline or timestamp standing alone near the top or the bottom ("5:45 AM PST 11/19/2019 by
 # ...", "Updated at 1:23 p.m."): page furniture, not the article.
 STAMP = re.compile(
@@ -42,6 +51,11 @@ EMBED_XPATH = (
     '//blockquote[contains(@class,"twitter-tweet") or contains(@class,"instagram-media")'
     ' or contains(@class,"tiktok-embed")]'
 )
+# Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
+# keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
+GAP_LINES = 3
+# With this many <article> elements, those without the headline are other articles' teasers.
+OTHER_ARTICLES_MIN = 3
 # When readability finds this many times more text that contains all of trafilatura's, the
 # article was split over several containers and trafilatura kept only one of them.
 SPLIT_BODY_RATIO = 2.0
@@ -79,16 +93,40 @@ def _normal(text: str) -> str:
     return " ".join(words((text or "").lower()))
 
 
-def _shingles(text: str, n: int = 4) -> set[str]:
+def shingles(text: str, n: int = 4) -> set[str]:
     tokens = words(text)
     return {" ".join(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1))}
 
 
-def _unwrap_embeds(html: str) -> str:
+def _drop_other_articles(doc) -> None:
+    """Of several <article> elements, the page's article is the one with the page's headline
+    (its only <h1>); the others, beside it or inside it, are other articles' teasers ("You may
+    also like") or comments."""
+    articles = list(doc.iter("article"))
+    headlines = doc.xpath("//h1")
+    if len(articles) < OTHER_ARTICLES_MIN or len(headlines) != 1:
+        return
+    around = set(headlines[0].iterancestors("article"))
+    for article in articles if around else ():
+        if article not in around and article.getparent() is not None:
+            article.drop_tree()
+
+
+@dataclass
+class Page:
+    """The page as the extractors read it: embedded posts unwrapped; and its links' texts."""
+
+    html: str
+    link_texts: set[str]
+
+
+def _page(html: str) -> Page:
     try:
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError):
-        return html
+        return Page(html, set())
+    links = {_normal(a.text_content()) for a in doc.iter("a")} - {""}
+    _drop_other_articles(doc)
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote
@@ -101,7 +139,7 @@ def _unwrap_embeds(html: str) -> str:
             node = parent
         if node is not quote:
             node.getparent().replace(node, quote)
-    return lxml.html.tostring(doc, encoding="unicode")
+    return Page(lxml.html.tostring(doc, encoding="unicode"), links)
 
 
 def _repeats(normal: str, other: str) -> bool:
@@ -110,9 +148,19 @@ def _repeats(normal: str, other: str) -> bool:
     )
 
 
-def _drop_chrome(lines: list[str], title: str) -> list[str]:
-    """Without the headline repeated at the top, timestamps at either end and short
-    boilerplate lines. (Not the standfirst: sites often repeat their lede as the description.)"""
+def _tag_list(line: str) -> bool:
+    items = line.split(",")
+    return (
+        len(items) >= TAG_LIST_MIN_ITEMS
+        and bool(TAG_LIST.match(line))
+        and all(len(item.split()) <= TAG_LIST_MAX_ITEM_WORDS for item in items)
+    )
+
+
+def _drop_chrome(lines: list[str], title: str, link_texts: set[str] = frozenset()) -> list[str]:
+    """Without the headline repeated at the top, timestamps and keyword lists at either end,
+    short boilerplate lines and lines that are a link alone. (Not the standfirst: sites often
+    repeat their lede as the description.)"""
     headline = _normal(title)
     kept = []
     for position, line in enumerate(lines):
@@ -123,7 +171,11 @@ def _drop_chrome(lines: list[str], title: str) -> list[str]:
             continue
         if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
             continue
+        if at_edge and _tag_list(line):
+            continue
         if BOILERPLATE.search(line) and len(line.split()) < BOILERPLATE_MAX_WORDS:
+            continue
+        if len(normal.split()) >= LINK_LINE_MIN_WORDS and normal in link_texts:
             continue
         kept.append(line)
     return kept
@@ -139,21 +191,39 @@ def _readability_lines(html: str) -> list[str]:
     return [" ".join(line.split()) for line in text.split("\n") if line.strip()]
 
 
-def _body_lines(html: str, url: str, title: str) -> list[str]:
+def _trafilatura_lines(page: Page, url: str, **options) -> list[str]:
     text = trafilatura.extract(
-        _unwrap_embeds(html),
-        url=url,
-        include_comments=False,
-        favor_precision=True,
-        deduplicate=False,
+        page.html, url=url, include_comments=False, deduplicate=False, **options
     )
-    lines = [line for line in (text or "").split("\n") if line.strip()]
-    lines = _drop_chrome(lines, title)
-    second = _drop_chrome(_readability_lines(html), title)
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
+def _fill_gaps(lines: list[str], fuller: list[str]) -> list[str]:
+    """`lines` with the lines `fuller` has between two of them (at most GAP_LINES in a row)."""
+    where = {}
+    for position, line in enumerate(fuller):
+        where.setdefault(_normal(line), position)
+    filled, previous = [], None
+    for line in lines:
+        position = where.get(_normal(line))
+        if position is not None:
+            if previous is not None and 0 < position - previous - 1 <= GAP_LINES:
+                filled.extend(fuller[previous + 1 : position])
+            previous = position
+        filled.append(line)
+    return filled
+
+
+def _body_lines(html: str, url: str, title: str) -> list[str]:
+    page = _page(html)
+    precise = _trafilatura_lines(page, url, favor_precision=True)
+    lines = _fill_gaps(precise, _trafilatura_lines(page, url))
+    lines = _drop_chrome(lines, title, page.link_texts)
+    second = _drop_chrome(_readability_lines(html), title, page.link_texts)
     ours, theirs = "\n".join(lines), "\n".join(second)
     if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
-        mine = _shingles(ours)
-        if not mine or len(mine & _shingles(theirs)) / len(mine) >= SPLIT_BODY_COVERAGE:
+        mine = shingles(ours)
+        if not mine or len(mine & shingles(theirs)) / len(mine) >= SPLIT_BODY_COVERAGE:
             return second
     return lines
 
@@ -203,7 +273,7 @@ def opening_html(html: str, url: str, *, keep: list[str], max_words: int) -> str
     up to `max_words`: only blocks whose text is among `keep` (the body lines), so the
     headline and chrome dropped from the body stay out of the excerpt too. Not yet sanitized."""
     marked = trafilatura.extract(
-        _unwrap_embeds(html),
+        _page(html).html,
         url=url,
         output_format="html",
         include_comments=False,

@@ -18,6 +18,7 @@ import urllib3
 from django.conf import settings
 
 REDIRECTS = {301, 302, 303, 307, 308}
+PERMANENT = {301, 308}
 MAX_REDIRECTS = 5
 
 
@@ -31,6 +32,12 @@ class Page:
     status: int
     headers: dict
     body: bytes
+    redirects: tuple[int, ...] = ()  # the status of each redirect followed, in order
+
+    @property
+    def moved_permanently(self) -> bool:
+        """Every redirect on the way was permanent (301, 308): the address itself has moved."""
+        return bool(self.redirects) and all(code in PERMANENT for code in self.redirects)
 
     @property
     def text(self) -> str:
@@ -88,11 +95,20 @@ def _check_url(url: str) -> tuple[str, str, int, str]:
     return parts.scheme, parts.hostname, port, path
 
 
-def fetch(url: str, *, headers: dict | None = None, accept: str = "text/html") -> Page:
-    """GET `url` following at most MAX_REDIRECTS checked redirects; raises FetchError."""
-    timeout = float(getattr(settings, "INTAKE_TIMEOUT", 10))
+def fetch(
+    url: str,
+    *,
+    headers: dict | None = None,
+    accept: str = "text/html",
+    method: str = "GET",
+    timeout: float | None = None,
+) -> Page:
+    """GET (or HEAD) `url` following at most MAX_REDIRECTS checked redirects; raises
+    FetchError."""
+    timeout = timeout or float(getattr(settings, "INTAKE_TIMEOUT", 10))
     max_bytes = int(getattr(settings, "INTAKE_MAX_BYTES", 5 * 1024 * 1024))
     deadline = time.monotonic() + timeout * 2
+    redirects = []
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, path = _check_url(url)
         address = resolve(host, port)
@@ -112,7 +128,7 @@ def fetch(url: str, *, headers: dict | None = None, accept: str = "text/html") -
             pool = urllib3.HTTPConnectionPool(address, port, maxsize=1)
         try:
             response = pool.urlopen(
-                "GET",
+                method,
                 path,
                 headers=request_headers,
                 redirect=False,
@@ -124,6 +140,7 @@ def fetch(url: str, *, headers: dict | None = None, accept: str = "text/html") -
             response_headers = {k.lower(): v for k, v in response.headers.items()}
             if status in REDIRECTS and response_headers.get("location"):
                 response.drain_conn()
+                redirects.append(status)
                 url = urljoin(url, response_headers["location"])
                 continue
             declared = response_headers.get("content-length", "")
@@ -148,7 +165,7 @@ def fetch(url: str, *, headers: dict | None = None, accept: str = "text/html") -
             raise FetchError(f"{host} could not be reached ({reason}).") from error
         finally:
             pool.close()
-        return Page(url=url, status=status, headers=response_headers, body=bytes(body))
+        return Page(url, status, response_headers, bytes(body), tuple(redirects))
     raise FetchError(f"The page redirects more than {MAX_REDIRECTS} times.")
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from articles.models import Article
-from monitoring.charts import Chart, bar_chart
+from core.charts import Chart, bar_chart
 from subscribers.models import BriefingSend, Delivery, Subscriber
 
 DAYS, WEEKS, SENDS, SOURCES = 30, 12, 12, 5

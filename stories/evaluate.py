@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.text import slugify
 
 from articles.models import Article, Source
-from stories import verdicts
+from stories import features, verdicts
 from stories.fingerprints import fingerprints_refresh
 from stories.search import judged_candidates, scored_candidates
 
@@ -78,6 +78,7 @@ class Loaded:
     split: str
     a: Article
     b: Article
+    topic: str = ""
 
 
 def read_pairs(path: str) -> list[dict]:
@@ -120,7 +121,8 @@ def load_articles(pairs: list[dict]) -> list[Loaded]:
         a = _archive(pair["a"], a_date or b_date, archived)
         b = _archive(pair["b"], b_date or a_date, archived)
         kind = str(pair.get("kind") or ("same story" if pair["label"] == "same" else "other"))
-        loaded.append(Loaded(pair["label"], kind, str(pair.get("split") or "all"), a, b))
+        split, topic = str(pair.get("split") or "all"), str(pair.get("topic") or "")
+        loaded.append(Loaded(pair["label"], kind, split, a, b, topic))
     return loaded
 
 
@@ -173,11 +175,24 @@ def evaluate(loaded: list[Loaded], *, threshold: float, undated: bool = False) -
     return report
 
 
+def feature_rows(loaded: list[Loaded], *, undated: bool = False) -> list[dict[str, float]]:
+    """The classifier's features of each pair (stories/features.py), `b` undated or not."""
+    rows = []
+    for pair in loaded:
+        with _dated_like(pair.b, pair.a.original_date if undated else None):
+            score = dict(scored_candidates(pair.a, min_score=0)).get(pair.b.pk, 0.0)
+            a = features.article_side(pair.a)
+            b = features.article_side(pair.b, dated=not undated)
+            conflicts, _, facts = verdicts.events_compare(a.event, b.event)
+            rows.append(features.pair_features(a, b, score, conflicts, facts))
+    return rows
+
+
 def _verdict(pair: Loaded, candidate, threshold: float, undated: bool):
     if candidate is None or not undated:
         return candidate and candidate.verdict
-    mine = verdicts.article_profile(pair.a)
-    theirs = verdicts.article_profile(pair.b, dated=False)
+    mine = verdicts.article_side(pair.a)
+    theirs = verdicts.article_side(pair.b, dated=False)
     return verdicts.judge(mine, theirs, candidate.score, floor=threshold)
 
 
@@ -215,8 +230,6 @@ def scratch_database(*, template: str | None = None, keep: bool = False):
     """Point the default connection at a new database (a copy of `template`, or migrated from
     scratch) for the duration, then drop it and point back."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "postgresql":
-        raise PairsError("The evaluation needs PostgreSQL (set DATABASE_URL).")
     original = connection.settings_dict["NAME"]
     name = f"{original}_same_story_eval"[:63]
     quoted = connection.ops.quote_name

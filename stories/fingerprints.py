@@ -1,9 +1,9 @@
 """Fingerprints and document frequencies, computed inside PostgreSQL.
 
-An article's fingerprint is its own words as its search vector holds them (the articles app's
-one definition of an article's text: PostgreSQL's English configuration stems them and drops
-stop words), so the same set-based SQL fingerprints one article on save and a million in the
-backfill; Python only ever sees the stems of the handful of articles it scores.
+An article's fingerprint is its own words, by the articles app's one definition of an
+article's text (PostgreSQL's English configuration stems them and drops stop words), so the
+same set-based SQL fingerprints one article on save and a million in the backfill; Python
+only ever sees the stems of the handful of articles it scores.
 """
 
 import math
@@ -11,8 +11,16 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from articles.search import OWN_WORDS
-from core.db import is_postgresql
+from articles.search import OWN_WEIGHTS, document_sql
+
+# An article's own words (title, pull quote, excerpt: not who wrote or published it), read from
+# its columns rather than from the reader search's stored vector, so the same-story search
+# depends on no search table (and an archive copied in without vectors is fingerprinted too).
+_DOCUMENT = document_sql(
+    title="a.title", names="''", pull_quote="a.pull_quote", excerpt="a.excerpt"
+)
+OWN_WORDS = f"ts_filter({_DOCUMENT}, {OWN_WEIGHTS})"
+
 
 KEYWORDS_PER_ARTICLE = 30
 # Inverse document frequency counts this many unseen documents besides the archive, so that a
@@ -44,7 +52,7 @@ UPDATE stories_termstat AS t SET df = t.df - counts.n FROM counts WHERE t.term =
 """
 
 # One statement (so a save costs one round trip and no reader sees half of it): the articles'
-# own words from their search vectors (articles.search.OWN_WORDS), the change in document
+# own words (OWN_WORDS), the change in document
 # frequencies, each article's most distinctive stems ranked with the frequencies as they are
 # after this change, and the dated keyword rows of the candidate stage. Every sub-statement
 # reads the same snapshot, so the new frequencies are the old ones plus `delta`.
@@ -54,7 +62,6 @@ WITH ids AS (
 ), new AS (
     SELECT a.id AS article_id, a.original_date, {OWN_WORDS} AS vector
     FROM articles_article AS a JOIN ids ON ids.id = a.id
-    WHERE a.search_vector IS NOT NULL
 ), old AS (
     SELECT f.article_id, f.vector FROM stories_fingerprint AS f JOIN ids ON ids.id = f.article_id
 ), delta AS (
@@ -87,11 +94,13 @@ WITH ids AS (
     FROM new LEFT JOIN ranked AS r ON r.article_id = new.article_id
     GROUP BY new.article_id, new.original_date, new.vector
 ), saved AS (
-    INSERT INTO stories_fingerprint (article_id, original_date, vector, keywords, updated_at)
-    SELECT article_id, original_date, vector, keywords, now() FROM keywords
+    INSERT INTO stories_fingerprint
+        (article_id, original_date, vector, keywords, clustered, updated_at)
+    SELECT article_id, original_date, vector, keywords, false, now() FROM keywords
     ON CONFLICT (article_id) DO UPDATE SET original_date = excluded.original_date,
-        vector = excluded.vector, keywords = excluded.keywords, updated_at = excluded.updated_at
-), unsaved AS (  -- articles that are gone, or have no search vector (yet)
+        vector = excluded.vector, keywords = excluded.keywords, clustered = false,
+        updated_at = excluded.updated_at
+), unsaved AS (  -- articles that are gone
     DELETE FROM stories_fingerprint AS f USING old
     WHERE f.article_id = old.article_id
       AND NOT EXISTS (SELECT 1 FROM new WHERE new.article_id = old.article_id)
@@ -106,7 +115,7 @@ SELECT article_id, unnest(keywords), original_date FROM keywords
 def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
     """(Re)compute the fingerprints of these articles and keep document frequencies exact."""
     ids = list(article_ids)
-    if not ids or not is_postgresql():
+    if not ids:
         return
     params = {"ids": ids, "k": KEYWORDS_PER_ARTICLE, "prior": PRIOR_DOCUMENTS}
     with connection.cursor() as cursor:
@@ -115,7 +124,7 @@ def fingerprints_refresh(*, article_ids: Sequence[int]) -> None:
 
 def fingerprints_forget(*, article_ids: Sequence[int]) -> None:
     """Drop these articles' fingerprints (they are being deleted) and their document counts."""
-    if article_ids and is_postgresql():
+    if article_ids:
         params = {"ids": list(article_ids), "lock": LOCK_NAMESPACE}
         with connection.cursor() as cursor:
             cursor.execute(_LOCK_SQL + _FORGET_SQL, params)

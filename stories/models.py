@@ -78,10 +78,19 @@ class Fingerprint(models.Model):
     original_date = models.DateField()
     vector = SearchVectorField()
     keywords = ArrayField(models.TextField(), default=list)
+    # Whether `cluster_stories` has linked this article since its fingerprint last changed.
+    clustered = models.BooleanField(db_default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["original_date"], name="fingerprint_date")]
+        indexes = [
+            models.Index(fields=["original_date"], name="fingerprint_date"),
+            models.Index(
+                fields=["original_date", "article"],
+                name="fingerprint_unclustered",
+                condition=Q(clustered=False),
+            ),
+        ]
 
     def __str__(self):
         return f"Fingerprint of article {self.article_id}"
@@ -92,7 +101,7 @@ class Keyword(models.Model):
     range) pairs in one B-tree, so a common stem costs only the articles of the window."""
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="+")
-    term = models.TextField()  # byte-wise "C" collation on PostgreSQL (migration 0002)
+    term = models.TextField()  # byte-wise "C" collation (migration 0002)
     original_date = models.DateField()
 
     class Meta:
@@ -113,14 +122,3 @@ class TermStat(models.Model):
 
     def __str__(self):
         return f"{self.term}: {self.df}"
-
-
-class BackfillCursor(models.Model):
-    """Where `cluster_stories` stopped, so a second run resumes instead of starting over."""
-
-    name = models.CharField(max_length=50, primary_key=True)
-    last_article_id = models.BigIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"{self.name} at {self.last_article_id}"

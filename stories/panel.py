@@ -1,7 +1,6 @@
 """What the article admin form shows about an article's story and its candidates."""
 
 from articles.models import Article
-from core.db import is_postgresql
 from stories.models import StoryArticle
 from stories.search import judged_candidates, threshold
 
@@ -21,18 +20,18 @@ def story_members(article: Article) -> list[Article]:
 
 def same_story_panel(article: Article | None, *, opts) -> dict:
     """Context for `stories/admin/same_story_panel.html`."""
-    if not is_postgresql():
-        return {"unavailable": True}
     if article is None:
         return {"article": None}
     members = story_members(article)
     judged = judged_candidates(article)  # leaves the members and dismissed pairs out
     candidates = [candidate for candidate in judged if candidate.verdict.same]
-    # Worded alike, but reporting another event: shown apart, with why, for an editor to overrule.
+    # Worded alike, but reporting another event (or, by the classifier, unlikely the same one):
+    # shown apart, with why, for an editor to overrule.
     set_aside = [
         candidate
         for candidate in judged
-        if candidate.verdict.conflicts and candidate.score >= threshold()
+        if (candidate.verdict.conflicts or candidate.verdict.doubts)
+        and candidate.score >= threshold()
     ]
     others = members + [candidate.article for candidate in candidates]
     first = min([article, *others], key=lambda a: (a.original_date, a.pk or 0)) if others else None

@@ -23,9 +23,9 @@ from django.conf import settings
 from django.db import connection
 
 from articles.models import Article
-from articles.search import OWN_WORDS_OF_FIELDS
-from core.db import is_postgresql
+from articles.search import OWN_WEIGHTS, OWN_WORDS_OF_FIELDS, document_sql
 from stories import fingerprints, verdicts
+from stories.events import profile
 from stories.models import PairDecision
 
 QUERY_KEYWORDS = 40
@@ -66,6 +66,7 @@ WITH words AS (
     FROM q JOIN stories_keyword AS k ON k.term = q.term COLLATE "C"
     WHERE k.original_date BETWEEN %(start)s AND %(end)s
       AND k.article_id NOT IN (SELECT id FROM excluded WHERE id IS NOT NULL)
+      AND (%(among)s::bigint[] IS NULL OR k.article_id = ANY(%(among)s::bigint[]))
     GROUP BY k.article_id
     ORDER BY overlap DESC, k.article_id
     LIMIT %(limit)s
@@ -78,6 +79,31 @@ FROM top JOIN stories_fingerprint AS f ON f.article_id = top.article_id
 CROSS JOIN unnest(f.vector) AS u
 LEFT JOIN stories_termstat AS t ON t.term = u.lexeme
 """  # noqa: S608 (constants only; values go in as parameters)
+
+
+# The stems of texts that are not articles (a feed's items: a title and a summary), weighed
+# against the archive's document frequencies as articles' stems are: one query for them all.
+_TEXTS_SQL = f"""
+WITH texts AS (
+    SELECT t.i, ts_filter({
+    document_sql(title="t.title", names="''", pull_quote="''", excerpt="t.body")
+}, {OWN_WEIGHTS}) AS vector
+    FROM unnest(%(titles)s::text[], %(bodies)s::text[]) WITH ORDINALITY AS t(title, body, i)
+)
+SELECT texts.i, u.lexeme, coalesce(array_length(u.positions, 1), 1), coalesce(s.df, 0),
+    greatest(coalesce((SELECT df FROM stories_termstat WHERE term = ''), 0), 0)
+FROM texts CROSS JOIN unnest(texts.vector) AS u
+LEFT JOIN stories_termstat AS s ON s.term = u.lexeme
+"""  # noqa: S608 (constants only; values go in as parameters)
+
+
+@dataclass(frozen=True)
+class Text:
+    """Something to compare that is not an archived article: a title, its text, its day."""
+
+    title: str
+    text: str
+    day: date | None
 
 
 @dataclass(frozen=True)
@@ -96,31 +122,33 @@ def window_days() -> int:
 
 
 def candidates_for_article(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[Candidate]:
     """Same-story candidates of an article (saved, or being added), best first, with their
     articles: neither the article's own story nor a pair dismissed by an editor is proposed,
-    nor an article reporting a different event."""
-    judged = judged_candidates(article, exclude_ids=exclude_ids, min_score=min_score)
+    nor an article reporting a different event. `among`: only these article ids."""
+    judged = judged_candidates(article, exclude_ids=exclude_ids, min_score=min_score, among=among)
     return [candidate for candidate in judged if candidate.verdict.same]
 
 
 def judged_candidates(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[Candidate]:
     """Every candidate scoring at least the lower of `min_score` (the configured threshold by
     default) and the corroborated threshold, with the verdict on its event: two queries."""
     floor = threshold() if min_score is None else min_score
     corroborated = min(floor, verdicts.corroborated_threshold())
     lowest = corroborated if floor <= threshold() else floor  # see verdicts.judge
-    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest)
+    scored = scored_candidates(article, exclude_ids=exclude_ids, min_score=lowest, among=among)
+    if not scored:
+        return []
     articles = Article.objects.select_related("source").in_bulk([pk for pk, _ in scored])
-    mine = verdicts.article_profile(article)
+    mine = verdicts.article_side(article)
     return [
         Candidate(
             articles[pk],
             score,
-            verdicts.judge(mine, verdicts.article_profile(articles[pk]), score, floor=floor),
+            verdicts.judge(mine, verdicts.article_side(articles[pk]), score, floor=floor),
         )
         for pk, score in scored
         if pk in articles
@@ -128,14 +156,16 @@ def judged_candidates(
 
 
 def scored_candidates(
-    article: Article, *, exclude_ids=(), min_score: float | None = None
+    article: Article, *, exclude_ids=(), min_score: float | None = None, among=None
 ) -> list[tuple[int, float]]:
     """(article id, score) of the candidates scoring at least `min_score` (the configured
     threshold by default), best first: one query."""
-    if not is_postgresql() or article.original_date is None:
+    if article.original_date is None:
         return []
     exclude = [pk for pk in {article.pk, *exclude_ids} if pk is not None]
-    counts, dates, stems, frequencies, total = _search(article, exclude)
+    counts, dates, stems, frequencies, total = _search(
+        article, exclude, None if among is None else list(among)
+    )
     if not counts:
         return []
     query = _weights(counts, total, frequencies)
@@ -179,7 +209,7 @@ def _shifted(day: date, delta: timedelta) -> date:
         return date.max if delta > timedelta(0) else date.min
 
 
-def _search(article: Article, exclude: list[int]):
+def _search(article: Article, exclude: list[int], among: list[int] | None = None):
     """The article's stem counts; the candidates' dates and stem counts by article id; the
     document frequency of every stem seen; the number of fingerprinted articles."""
     window = timedelta(days=window_days())
@@ -194,6 +224,7 @@ def _search(article: Article, exclude: list[int]):
         "exclude": exclude,
         "article": article.pk,
         "limit": CANDIDATES_SCORED,
+        "among": among,
     }
     counts, dates, stems, frequencies, total = {}, {}, {}, {}, 0
     with connection.cursor() as cursor:
@@ -206,3 +237,37 @@ def _search(article: Article, exclude: list[int]):
                 dates[pk] = original_date
                 stems.setdefault(pk, {})[lexeme] = count
     return counts, dates, stems, frequencies, total
+
+
+def texts_same_story(texts: list[Text]) -> set[tuple[int, int]]:
+    """The pairs (i, j), i < j, of `texts` that report the same story, judged as the
+    same-story search judges an article and a candidate: the lexical score (TF-IDF cosine over
+    the archive's document frequencies, faded by the days between them) and the verdict on
+    their events. One query."""
+    if len(texts) < 2:
+        return set()
+    params = {"titles": [t.title for t in texts], "bodies": [t.text for t in texts]}
+    stems: dict[int, dict[str, int]] = {}
+    frequencies, total = {}, 0
+    with connection.cursor() as cursor:
+        cursor.execute(_TEXTS_SQL, params)
+        for i, lexeme, count, df, documents in cursor.fetchall():
+            stems.setdefault(i - 1, {})[lexeme] = count
+            frequencies[lexeme], total = df, documents
+    vectors = {i: _weights(counts, total, frequencies) for i, counts in stems.items()}
+    lowest = min(threshold(), verdicts.corroborated_threshold())
+    profiles = {}
+    same = set()
+    for i in sorted(vectors):
+        for j in sorted(k for k in vectors if k > i):
+            score = _cosine(vectors[i], vectors[j])
+            if texts[i].day and texts[j].day:
+                score *= date_factor(texts[i].day, texts[j].day)
+            if score < lowest:
+                continue
+            for k in (i, j):
+                if k not in profiles:
+                    profiles[k] = profile(texts[k].title, texts[k].text, texts[k].day)
+            if verdicts.judge(profiles[i], profiles[j], score).same:
+                same.add((i, j))
+    return same

@@ -12,15 +12,13 @@ independent coverage of one event shares those facts but not always its wording.
 stage is shown but proves nothing: two cases against one person are both "indicted".
 """
 
-import html
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.utils.html import strip_tags
 
-from stories import figures
-from stories.events import WEEKDAYS, Day, Profile, profile
+from stories import classifier, features, figures
+from stories.events import WEEKDAYS, Day, Profile
 
 # Quantities that identify an event: one value per event (its magnitude, the rate it set, the
 # counts charged, the prison term), so one article's value missing from the other's is a
@@ -51,11 +49,15 @@ class Verdict:
     conflicts: tuple[str, ...] = ()
     shared: tuple[str, ...] = ()
     facts: int = field(default=0, compare=False)
+    probability: float = field(default=1.0, compare=False)  # the classifier's
+    doubts: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def summary(self) -> str:
         if self.conflicts:
             return "Different events: " + "; ".join(self.conflicts)
+        if self.doubts:
+            return f"Unlikely the same event ({self.probability:.0%}): " + "; ".join(self.doubts)
         if self.shared:
             return "Same event: " + "; ".join(self.shared)
         return "Same wording; no event, day or figure to compare"
@@ -69,9 +71,8 @@ def corroborated_threshold() -> float:
     return settings.STORIES_CORROBORATED_THRESHOLD
 
 
-def article_profile(article, *, dated: bool = True) -> Profile:
-    text = html.unescape(strip_tags(article.excerpt or ""))
-    return profile(article.title or "", text, article.original_date if dated else None)
+def article_side(article, *, dated: bool = True) -> features.Side:
+    return features.article_side(article, dated=dated)
 
 
 def events_compare(a: Profile, b: Profile) -> tuple[list[str], list[str], int]:
@@ -89,13 +90,24 @@ def events_compare(a: Profile, b: Profile) -> tuple[list[str], list[str], int]:
     return conflicts, shared, facts
 
 
-def judge(a: Profile, b: Profile, score: float, *, floor: float | None = None) -> Verdict:
-    conflicts, shared, facts = events_compare(a, b)
+def judge(
+    a: features.Side, b: features.Side, score: float, *, floor: float | None = None
+) -> Verdict:
+    """Different events when the event comparison finds a conflict; otherwise the same story
+    when the lexical score reaches the threshold (a lower one with shared facts) and the
+    classifier, weighing every feature of the pair, finds it likely enough."""
+    conflicts, shared, facts = events_compare(a.event, b.event)
     needed = threshold() if floor is None else floor
     if facts and needed <= threshold():  # proposals to editors; auto-linking stays strict
         needed = min(needed, corroborated_threshold())
-    same = not conflicts and score >= needed
-    return Verdict(same, score, tuple(conflicts), tuple(shared), facts)
+    model = classifier.model()
+    measured = features.pair_features(a, b, score, conflicts, facts)
+    probability = model.probability(measured)
+    doubts = ()
+    if not conflicts and probability < model.cutoff:
+        doubts = tuple(features.doubts(model.contributions(measured), measured))
+    same = not conflicts and score >= needed and probability >= model.cutoff
+    return Verdict(same, score, tuple(conflicts), tuple(shared), facts, probability, doubts)
 
 
 def _stages(a: Profile, b: Profile, conflicts: list, shared: list) -> int:

@@ -70,8 +70,8 @@ def deliveries_claim(*, deliveries: QuerySet, batch_size: int) -> tuple[str, lis
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[:batch_size]
         )
-        # Re-checking the condition in the UPDATE keeps claims exclusive where the database has
-        # no row locks (SQLite): a row another worker claimed meanwhile no longer matches.
+        # The rows are locked; the condition is checked again so that a claim only ever takes
+        # rows that are still claimable.
         Delivery.objects.claimable(now).filter(id__in=ids).update(
             status=Delivery.Status.SENDING,
             claim=claim,

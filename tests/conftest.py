@@ -1,4 +1,4 @@
-"""Shared setup of every test: collected static files, the PostgreSQL and browser markers,
+"""Shared setup of every test: collected static files, the browser marker,
 the migrations' rows, and the fixtures all apps use (users, demo data, a real SMTP server on
 loopback, the task worker, a free port, an empty cache). Test data: tests/factories.py."""
 
@@ -38,12 +38,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def _require_marked_backends(request):
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        reason = "needs PostgreSQL: set DATABASE_URL=postgres://... (CI runs it there)"
-        if os.environ.get("CI_REQUIRE_POSTGRES"):
-            pytest.fail(f"skipped in CI: {reason}")
-        pytest.skip(reason)
+def _require_chromium(request):
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         reason = f"needs the system chromium at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI_REQUIRE_POSTGRES"):
@@ -76,6 +71,7 @@ DATA_MIGRATIONS = [
     ("articles.migrations.0003_editors_group", "create_editors"),
     ("briefing.migrations.0003_editors_group_permissions", "grant"),
     ("intake.migrations.0002_editors_group_permissions", "grant"),
+    ("linkhealth.migrations.0002_editors_group_permissions", "grant"),
 ]
 
 

@@ -94,7 +94,8 @@ def autop(html: str) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", unescape(text).replace("\xa0", " ")).strip()
+    # str.split() splits where the regex \s matches (no-break spaces too), and faster.
+    return " ".join(unescape(text).split())
 
 
 def blocks(html: str) -> list[Block]:
@@ -110,12 +111,12 @@ def blocks(html: str) -> list[Block]:
         for br in element.iter("br"):
             br.tail = "\n" + (br.tail or "")
         text = element.text_content()
-        lines = [_squash(line) for line in text.split("\n") if _squash(line)]
+        lines = [line for line in map(_squash, text.split("\n")) if line]
         links = [(_squash(a.text_content()), a.get("href", "")) for a in element.iter("a")]
         for br in element.iter("br"):
             br.tail = (br.tail or "")[1:]
         markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
-        found.append(Block(element.tag, markup, _squash(text), lines, links))
+        found.append(Block(element.tag, markup, " ".join(lines), lines, links))
     return found
 
 

@@ -5,17 +5,18 @@ the next run finds them unchanged (keyed by post id, or guid) and goes on from t
 posts are written in bulk (a few queries per chunk, not per post); changed ones through the
 ORM, as an editor's save would. Either way the articles' search vectors and same-story
 fingerprints are refreshed by the same code as for articles added by hand (the
-`articles_changed` signal), and an original URL already in the archive is never added twice.
+`articles_changed` signal; for new posts a chunk behind, see wordpress/refresh.py), and an
+original URL already in the archive is never added twice.
 """
 
 import contextlib
 import datetime
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,10 +25,9 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
-from articles.search import update_search_vectors
-from articles.signals import SIDEBAR_CACHE_KEY, articles_changed
 from briefing.models import Briefing, BriefingEntry
 from core import page_cache
+from core.db import insert_objects, insert_rows
 from core.deferred import batch
 from core.sanitize import clean_html
 from stories.models import Fingerprint, Keyword, TermStat
@@ -37,6 +37,7 @@ from wordpress.archive import archive_redirects
 from wordpress.media import Media, uploads_path
 from wordpress.models import ImportedArticle, ImportedPost, LegacyRedirect
 from wordpress.redirects import legacy_key
+from wordpress.refresh import Refresher, missing
 from wordpress.report import Report
 from wordpress.shortcodes import Shortcodes
 
@@ -50,6 +51,8 @@ GROWN = [
 ]  # fmt: skip
 FIRST_ANALYZE = 1000
 Outcome = ImportedPost.Outcome
+# Each excerpt's original URL is looked up, compared and stored: normalised once (a chunk's).
+url_key = functools.lru_cache(maxsize=4096)(normalize_url)
 
 
 def wordpress_import(
@@ -57,31 +60,40 @@ def wordpress_import(
 ) -> Report:
     """Import the export at `path`; returns the reconciliation report."""
     report = Report(in_file=wxr.count_items(path), dry_run=options.dry_run)
-    importer = Importer(options=options, report=report, site=wxr.site_url(path))
+    refresher = Refresher.for_import(dry_run=options.dry_run)
+    importer = Importer(options=options, report=report, site=wxr.site_url(path), refresh=refresher)
     # Each chunk commits on its own (an interrupted run resumes); a dry run is one
     # transaction, rolled back at the end.
     with transaction.atomic() if options.dry_run else contextlib.nullcontext():
-        done = 0
-        for record in wxr.read(path):
-            if isinstance(record, wxr.Item):
-                importer.add(record)
-                done += 1
-                if progress:
-                    progress(done, report.in_file)
-            elif isinstance(record, wxr.Term):
-                importer.terms.append(record)
-            else:
-                importer.authors.append(record)
-        importer.flush()
+        try:
+            refresher.submit(missing())
+            _read(path, importer, progress)
+            importer.flush()
+        finally:
+            refresher.close()
         importer.finish()
         if options.dry_run:
             transaction.set_rollback(True)
     return report
 
 
+def _read(path, importer: "Importer", progress) -> None:
+    done = 0
+    for record in wxr.read(path):
+        if isinstance(record, wxr.Item):
+            importer.add(record)
+            done += 1
+            if progress:
+                progress(done, importer.report.in_file)
+        elif isinstance(record, wxr.Term):
+            importer.terms.append(record)
+        else:
+            importer.authors.append(record)
+
+
 class Importer:
-    def __init__(self, *, options: rules.Options, report: Report, site: str):
-        self.options, self.report, self.site = options, report, site
+    def __init__(self, *, options: rules.Options, report: Report, site: str, refresh: Refresher):
+        self.options, self.report, self.site, self.refresh = options, report, site, refresh
         self.media = Media(options.media_dir, dry_run=options.dry_run, report=report)
         self.shortcodes = Shortcodes(gallery_links=self._gallery)
         self.terms: list[wxr.Term] = []
@@ -130,10 +142,7 @@ class Importer:
                     created_ids += self._update(record, item, plan, digest)
             created_ids += self._create(new)
             self._save_redirects()
-            if created_ids:
-                update_search_vectors(article_ids=created_ids)
-                cache.delete(SIDEBAR_CACHE_KEY)
-                articles_changed.send(sender=Article, article_ids=frozenset(created_ids))
+        self.refresh.submit(created_ids)  # committed: refreshed while the next chunk is read
         self.created += len(created_ids)
         if self.created >= self.analyze_at:
             self.analyze_at *= 2
@@ -216,7 +225,7 @@ class Importer:
         existing = {
             key: Article(pk=pk, slug=slug, status=status)
             for key, pk, slug, status in Article.objects.filter(
-                url_key__in=[normalize_url(e.original_url) for e in excerpts]
+                url_key__in=[url_key(e.original_url) for e in excerpts]
             ).values_list("url_key", "id", "slug", "status")
         }
         slugs = self._free_slugs(new)
@@ -228,7 +237,7 @@ class Importer:
             if reason != rules.OUT_OF_RANGE:  # a later run with other dates takes it
                 records.append(record)
             for position, excerpt in enumerate(plan.excerpts if plan.kind == "post" else []):
-                key = normalize_url(excerpt.original_url)
+                key = url_key(excerpt.original_url)
                 if key in existing:
                     links.append((record, item, plan, position, existing[key], None))
                     self._duplicate(item, excerpt)
@@ -237,18 +246,18 @@ class Importer:
                 existing[key] = article
                 articles.append((article, excerpt, plan))
                 links.append((record, item, plan, position, article, excerpt))
-        ImportedPost.objects.bulk_create(records)
-        Article.objects.bulk_create([article for article, _, _ in articles])
+        insert_objects(records)
+        insert_objects([article for article, _, _ in articles])
         self.report.articles_created += len(articles)
         self._bylines_and_tags(articles)
-        ImportedArticle.objects.bulk_create(
+        insert_rows(
+            ImportedArticle,
+            ("post", "article", "position", "review_reason"),
             [
-                ImportedArticle(
-                    post=record, article=article, position=position, review_reason=plan.rule
-                )
+                (record.pk, article.pk, position, plan.rule)
                 for record, _, plan, position, article, excerpt in links
                 if excerpt is not None
-            ]
+            ],
         )
         self._entries([(item, plan, pos, article.pk) for _, item, plan, pos, article, _ in links])
         by_post: dict[int, list[Article]] = {}
@@ -289,7 +298,7 @@ class Importer:
             label=excerpt.label[:50],
             original_date=excerpt.original_date,
             original_url=excerpt.original_url[:2000],
-            url_key=normalize_url(excerpt.original_url),
+            url_key=url_key(excerpt.original_url),
             pull_quote=excerpt.pull_quote,
             excerpt=clean_html(excerpt.body),
             status=status,
@@ -297,21 +306,21 @@ class Importer:
         )
 
     def _bylines_and_tags(self, articles) -> None:
-        ArticleAuthor.objects.bulk_create(
+        insert_rows(
+            ArticleAuthor,
+            ("article", "author", "position"),
             [
-                ArticleAuthor(article=article, author_id=self.ids["author"][name], position=i)
+                (article.pk, self.ids["author"][name], i)
                 for article, excerpt, _ in articles
                 for i, name in enumerate(dict.fromkeys(excerpt.authors))
             ],
             ignore_conflicts=True,
         )
-        TaggedItem.objects.bulk_create(
+        insert_rows(
+            TaggedItem,
+            ("content_type", "object_id", "tag"),
             [
-                TaggedItem(
-                    content_type=self.content_type,
-                    object_id=article.pk,
-                    tag_id=self.ids["tag"][name],
-                )
+                (self.content_type.pk, article.pk, self.ids["tag"][name])
                 for article, _, plan in articles
                 for name in plan.tags
             ],
@@ -408,15 +417,10 @@ class Importer:
         entries = []
         for item, plan, position, article_id in sorted(rows, key=lambda r: (r[0].post_date, r[2])):
             day = item.post_date.date()
-            entries.append(
-                BriefingEntry(
-                    briefing_id=briefings[day],
-                    article_id=article_id,
-                    section=self._section(day, plan.section) if position == 0 else "",
-                    position=_position(item, position),
-                )
-            )
-        BriefingEntry.objects.bulk_create(entries, ignore_conflicts=True)
+            section = self._section(day, plan.section) if position == 0 else ""
+            entries.append((briefings[day], article_id, section, _position(item, position)))
+        fields = ("briefing", "article", "section", "position")
+        insert_rows(BriefingEntry, fields, entries, ignore_conflicts=True)
 
     def _section(self, day: datetime.date, section: str) -> str:
         """A region's heading opens its section once, not above every post of it."""
@@ -443,7 +447,7 @@ class Importer:
         for position, excerpt in enumerate(excerpts):
             link = links.pop(position, None)
             article = link.article if link else None
-            clash = Article.objects.filter(url_key=normalize_url(excerpt.original_url))
+            clash = Article.objects.filter(url_key=url_key(excerpt.original_url))
             clash = clash.exclude(pk=article.pk) if article else clash
             clash = clash.only("slug", "status").first()
             if clash is not None:
@@ -526,11 +530,9 @@ class Importer:
                 "old_path", "new_path"
             )
         )
-        new = [
-            LegacyRedirect(old_path=k, new_path=v) for k, v in pending.items() if k not in existing
-        ]
+        new = [(k, v) for k, v in pending.items() if k not in existing]
         changed = [k for k, v in pending.items() if k in existing and existing[k] != v]
-        LegacyRedirect.objects.bulk_create(new)
+        insert_rows(LegacyRedirect, ("old_path", "new_path"), new)
         for key in changed:
             LegacyRedirect.objects.filter(old_path=key).update(new_path=pending[key])
         self.report.redirects_created += len(new)

@@ -6,6 +6,7 @@ the file. Namespaces are matched by what they are, not by their version number.
 """
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
@@ -51,6 +52,7 @@ class Item:
     comments: int = 0
 
 
+@functools.lru_cache(maxsize=256)  # a file has a few dozen tag names, read millions of times
 def _kind(tag: str) -> tuple[str, str]:
     """("wp", "post_id") for "{http://wordpress.org/export/1.2/}post_id"."""
     if not tag.startswith("{"):

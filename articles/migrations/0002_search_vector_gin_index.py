@@ -1,4 +1,4 @@
-"""The GIN index behind full-text search: PostgreSQL only, so a first run on SQLite migrates."""
+"""The GIN index behind full-text search."""
 
 from django.db import migrations
 
@@ -6,15 +6,13 @@ INDEX = "article_search_vector_gin"
 
 
 def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article USING GIN (search_vector)"
-        )
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article USING GIN (search_vector)"
+    )
 
 
 def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
 
 
 class Migration(migrations.Migration):

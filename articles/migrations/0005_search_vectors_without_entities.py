@@ -8,8 +8,6 @@ BATCH = 10_000
 
 
 def recompute(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return  # no stored vectors elsewhere
     # The current definition on purpose: the point is to match what saves now compute.
     from articles.search import update_search_vectors
 

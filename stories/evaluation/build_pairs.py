@@ -90,6 +90,7 @@ def pair(label: str, kind: str, a: dict, b: dict) -> dict:
     return {
         "label": label,
         "kind": kind,
+        "topic": a["topic"],
         "split": split_of(a["topic"], b["topic"]),
         "days_apart": days_apart(a, b),
         "a": record(a),

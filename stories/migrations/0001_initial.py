@@ -162,17 +162,15 @@ class Migration(migrations.Migration):
 
 def create_keyword_index(apps, schema_editor):
     # A GIN index makes "shares a distinctive stem" an index lookup at a million articles; the
-    # candidate search only runs on PostgreSQL, so SQLite (development) goes without.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS fingerprint_keywords_gin "
-            "ON stories_fingerprint USING gin (keywords)"
-        )
+    # candidate search reads it.
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS fingerprint_keywords_gin "
+        "ON stories_fingerprint USING gin (keywords)"
+    )
 
 
 def drop_keyword_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS fingerprint_keywords_gin")
+    schema_editor.execute("DROP INDEX IF EXISTS fingerprint_keywords_gin")
 
 
 Migration.operations.append(migrations.RunPython(create_keyword_index, drop_keyword_index))

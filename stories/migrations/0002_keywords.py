@@ -44,10 +44,8 @@ class Migration(migrations.Migration):
 
 def fill_keywords(apps, schema_editor):
     # One row per stored keyword; the GIN index over the arrays is no longer read.
-    if schema_editor.connection.vendor != "postgresql":
-        return
     # Stems compare byte-wise ("C"): cheaper than the locale's rules, and the search's join
-    # names this collation. SQLite has no "C" collation, so this is PostgreSQL only.
+    # names this collation.
     schema_editor.execute('ALTER TABLE stories_keyword ALTER COLUMN term TYPE text COLLATE "C"')
     schema_editor.execute("SET LOCAL statement_timeout = 0")  # a large archive takes minutes
     schema_editor.execute(
@@ -58,12 +56,11 @@ def fill_keywords(apps, schema_editor):
 
 
 def empty_keywords(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DELETE FROM stories_keyword")
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS fingerprint_keywords_gin "
-            "ON stories_fingerprint USING gin (keywords)"
-        )
+    schema_editor.execute("DELETE FROM stories_keyword")
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS fingerprint_keywords_gin "
+        "ON stories_fingerprint USING gin (keywords)"
+    )
 
 
 Migration.operations.append(migrations.RunPython(fill_keywords, empty_keywords))

@@ -25,7 +25,6 @@ def test_generates_articles_with_sources_authors_tags_and_a_progress_bar(client)
     assert client.get("/articles/").status_code == 200
 
 
-@pytest.mark.postgres
 def test_generated_articles_are_searchable(client):
     call_command("generate_archive", articles=60, sources=3, authors=10, tags=5, stdout=StringIO())
     assert not Article.objects.filter(search_vector__isnull=True).exists()

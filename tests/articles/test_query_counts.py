@@ -113,7 +113,6 @@ def statements(captured, start: str) -> int:
     return sum(" ".join(q["sql"].split()).startswith(start) for q in captured.captured_queries)
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # as in production: BEGIN and COMMIT, no savepoints
 @pytest.mark.parametrize(
     ("authors", "tags"),

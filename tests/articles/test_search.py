@@ -19,7 +19,6 @@ def snippets(response) -> list[str]:
     return re.findall(r'<p class="snippet">(.*?)</p>', response.content.decode(), re.S)
 
 
-@pytest.mark.postgres
 def test_wagner_turkey_finds_the_seed_article_with_a_highlighted_snippet(client, seed_article):
     response = client.get("/search/", {"q": "Wagner Turkey"})
 
@@ -38,31 +37,26 @@ def phrases(db):
     }
 
 
-@pytest.mark.postgres
 def test_quoted_phrase_matches_only_the_phrase(client, phrases):
     response = client.get("/search/", {"q": '"grain deal"'})
     assert len(titles(response)) == 1
     assert "<mark>grain</mark> <mark>deal</mark>" in snippets(response)[0]
 
 
-@pytest.mark.postgres
 def test_or_matches_either_word(client, phrases):
     assert len(titles(client.get("/search/", {"q": "signed or prices"}))) == 2
 
 
-@pytest.mark.postgres
 def test_minus_leaves_a_word_out(client, phrases):
     assert len(titles(client.get("/search/", {"q": "grain -oil"}))) == 1
 
 
-@pytest.mark.postgres
 def test_title_matches_rank_above_excerpt_matches(client):
     ArticleFactory(title="Harbor news", excerpt="<p>Something about a lighthouse.</p>")
     ArticleFactory(title="Lighthouse reopens", excerpt="<p>Harbor news.</p>")
     assert titles(client.get("/search/", {"q": "lighthouse"}))[0] == "Lighthouse reopens"
 
 
-@pytest.mark.postgres
 def test_search_finds_authors_and_sources(client):
     ArticleFactory(title="One", authors=["Gershon Winkler"])
     ArticleFactory(title="Two", source=SourceFactory(name="Northwind Herald", slug="nw"))
@@ -70,7 +64,6 @@ def test_search_finds_authors_and_sources(client):
     assert titles(client.get("/search/", {"q": "Northwind"})) == ["Two"]
 
 
-@pytest.mark.postgres
 def test_search_vector_follows_a_byline_change(client):
     article = ArticleFactory(title="Byline test")
     writer = Author.objects.create(name="Ottoline Quill", slug="ottoline-quill")

@@ -122,7 +122,6 @@ def test_an_empty_scheduled_briefing_goes_back_to_draft(sent):
     assert empty.status == Briefing.Status.DRAFT
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_publish_and_mail_each_briefing_exactly_once():
     due = [scheduled(day, minutes_from_now=-1) for day in range(1, 9)]

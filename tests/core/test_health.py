@@ -8,7 +8,6 @@ def test_healthz_is_200_when_the_database_answers(client, db):
     assert response.json() == {"status": "ok"}
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_healthz_is_503_with_a_reason_when_the_database_is_unreachable(client, free_port):
     original = dict(connection.settings_dict)

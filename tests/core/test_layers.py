@@ -19,6 +19,7 @@ LAYERS = [
     "articles",
     "stories",
     "intake",
+    "linkhealth",
     "briefing",
     "subscribers",
     "wordpress",

@@ -13,8 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from tests.db import database_url
 from tests.factories import ArticleFactory, SubscriberFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,14 +78,13 @@ def test_gunicorns_application_loads_with_both_and_development_needs_neither():
 @pytest.fixture
 def gunicorn(free_port, tmp_path, db):
     port = free_port()
-    url = connection.settings_dict
     env = clean_env(
         DEBUG="false",
         HTTPS="false",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="https://briefing.example.org",
-        DATABASE_URL=f"postgres://{url['USER']}@{url['HOST']}:{url['PORT']}/{url['NAME']}",
+        DATABASE_URL=database_url(),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
     )

@@ -1,5 +1,6 @@
-"""A real web server on loopback for the intake's tests: each test says what each path
-answers (status, headers, body, an optional delay), and reads back the requests it got."""
+"""A real web server on loopback for the intake's and the link checker's tests: each test says
+what each path answers (status, headers, body, an optional delay), and reads back the requests
+it got (GET, HEAD and POST)."""
 
 import contextlib
 import threading
@@ -29,13 +30,26 @@ class Web:
     def __init__(self):
         self.routes: dict[str, Answer | object] = {}
         self.requests: list[tuple[str, dict]] = []
+        self.methods: list[tuple[str, str]] = []  # (method, path) of each request
         web = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self):  # noqa: N802 - http.server's name
+                self.answer(send_body=True)
+
+            def do_HEAD(self):  # noqa: N802
+                self.answer(send_body=False)
+
+            def do_POST(self):  # noqa: N802
+                length = int(self.headers.get("Content-Length") or 0)
+                self.form = self.rfile.read(length).decode()
+                self.answer(send_body=True)
+
+            def answer(self, *, send_body: bool):
                 web.requests.append((self.path, dict(self.headers.items())))
+                web.methods.append((self.command, self.path))
                 answer = web.routes.get(self.path, Answer(404, b"<h1>Not found</h1>"))
                 if callable(answer):
                     answer = answer(self)
@@ -47,7 +61,8 @@ class Web:
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(answer.body)
+                    if send_body:
+                        self.wfile.write(answer.body)
 
             def log_message(self, *args):
                 pass

@@ -95,3 +95,20 @@ def test_from_file_needs_the_page_address():
         run("--from-file", str(PAGE))
     with pytest.raises(CommandError, match="Cannot read"):
         run("--from-file", str(DATA / "missing.html"), "--url", URL)
+
+
+def test_the_body_leaves_out_teasers_keyword_lists_copyright_and_lone_links():
+    page = DATA / "article-with-teasers.html"
+    url = "https://coastal-ledger.example/2024/11/05/ferry-strike"
+    data = json.loads(run("--from-file", str(page), "--url", url, "--json", "--dry-run"))
+    body = data["body_text"]
+    assert body.startswith("Crews of the island ferries voted on Monday")
+    assert "Talks between the two sides are due to resume" in body
+    for not_the_article in (
+        "bronze medal",  # another article's teaser, inside this one's <article>
+        "Harbour dues",
+        "How the operator drew up",  # a paragraph that is one link
+        "Copyright 2024",
+        "ferry strike, island ferries",  # the keyword list
+    ):
+        assert not_the_article not in body

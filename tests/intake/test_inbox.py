@@ -123,3 +123,53 @@ def test_a_stopped_feed_shows_why(editor_client, feeds):
     ledger.save()
     page = editor_client.get("/admin/intake/feed/").text
     assert "failing since 2024-03-14" in page
+
+
+def test_items_on_one_subject_reporting_different_events_are_not_grouped(editor_client, feeds):
+    """The stories app's event comparison, not word overlap: the same company, chief executive
+    and wording, but a firing and the reinstatement five days later are two stories."""
+    ledger, herald = feeds
+    item(
+        ledger,
+        "Harbour Power board fires chief executive Dana Whitlock",
+        100,
+        summary="The board of Harbour Power fired its chief executive, Dana Whitlock, on "
+        "Friday after a dispute over the company's plans for the wind farm.",
+    )
+    item(
+        herald,
+        "Harbour Power reinstates Dana Whitlock as chief executive",
+        1,
+        summary="Harbour Power reinstated Dana Whitlock as its chief executive on Wednesday, "
+        "five days after the board fired her over the company's plans for the wind farm.",
+    )
+    page = editor_client.get(INBOX).text
+    assert "Harbour Power reinstates" in page and "Harbour Power board fires" in page
+    assert "items on this story" not in page and "Same story as above" not in page
+
+
+def test_the_same_story_from_two_feeds_is_grouped_across_other_items(editor_client, feeds):
+    ledger, herald = feeds
+    item(
+        ledger,
+        "Magnitude 6.1 earthquake shakes the northern islands",
+        6,
+        summary="An earthquake of magnitude 6.1 shook the northern islands on Tuesday morning, "
+        "damaging the harbour wall at Kettle Bay, officials said.",
+    )
+    item(ledger, "Library opens its new reading room", 4)
+    item(
+        herald,
+        "Northern islands shaken by a 6.1 quake; harbour wall at Kettle Bay damaged",
+        2,
+        summary="A magnitude 6.1 quake hit the northern islands on Tuesday and damaged the "
+        "harbour wall at Kettle Bay.",
+    )
+    page = editor_client.get(INBOX).text
+    titles = [
+        "Northern islands shaken by a 6.1 quake",
+        "Magnitude 6.1 earthquake shakes the northern islands",
+        "Library opens its new reading room",
+    ]
+    assert row_titles(page, titles) == titles
+    assert "2 items on this story" in page

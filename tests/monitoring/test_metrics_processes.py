@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from subscribers.models import BriefingSend, Delivery
 from subscribers.services import briefing_send_enqueue
 from subscribers.tasks import briefing_send_deliver
+from tests.db import database_url
 from tests.monitoring.conftest import parse_metrics, total
 from tests.subscribers.test_workers import add_subscribers, wait_for
 
@@ -23,13 +23,10 @@ ROOT = Path(settings.BASE_DIR)
 
 
 def environment(metrics_dir: Path, smtp_port: int) -> dict[str, str]:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     return {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}?timeout=10",
         "SITE_URL": "http://testserver",
         "DEBUG": "false",

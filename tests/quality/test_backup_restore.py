@@ -14,16 +14,11 @@ from django.test import Client
 
 from articles.models import Article
 from briefing.models import Briefing
+from tests.db import client_tools_path, database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DEPLOY = Path(settings.BASE_DIR) / "deploy"
-
-
-def database_url(name: str) -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
 
 
 def site_as_seen(pages: list[str]) -> dict[str, str]:
@@ -55,7 +50,9 @@ def restored_name():
     yield name
     admin_url = database_url("postgres")
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    subprocess.run(["psql", admin_url, "-Xqc", drop], check=True)
+    subprocess.run(
+        ["psql", admin_url, "-Xqc", drop], env={"PATH": client_tools_path()}, check=True
+    )
 
 
 def test_a_restored_backup_serves_the_same_pages(demo, tmp_path, restored_name):
@@ -66,7 +63,7 @@ def test_a_restored_backup_serves_the_same_pages(demo, tmp_path, restored_name):
     assert Briefing.objects.published().exists()
 
     dump = tmp_path / "briefing.dump"
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url(original)}
+    env = {"PATH": client_tools_path(), "DATABASE_URL": database_url(original)}
     backup = subprocess.run(
         [DEPLOY / "backup.sh", dump], env=env, capture_output=True, text=True, check=True
     )
@@ -87,7 +84,7 @@ def test_a_restored_backup_serves_the_same_pages(demo, tmp_path, restored_name):
 
 def test_restore_refuses_a_database_that_already_has_tables(tmp_path):
     dump = tmp_path / "briefing.dump"
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": database_url(connection.settings_dict["NAME"])}
+    env = {"PATH": client_tools_path(), "DATABASE_URL": database_url()}
     subprocess.run([DEPLOY / "backup.sh", dump], env=env, capture_output=True, check=True)
     restore = [DEPLOY / "restore.sh", dump, env["DATABASE_URL"]]
     done = subprocess.run(restore, env=env, capture_output=True, text=True)

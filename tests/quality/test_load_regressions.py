@@ -56,7 +56,6 @@ def test_worker_script_starts_db_worker_again_after_the_database_went_away(tmp_p
     assert leftovers == []
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client, free_port):
     """faults.py: signups POSTed during a restart get the 503 page, which used to say "nothing
@@ -77,7 +76,6 @@ def test_a_signup_sent_while_the_database_is_down_is_not_called_saved(client, fr
     assert not Subscriber.objects.filter(email="down@example.org").exists()
 
 
-@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/", "/articles/", "/search/?q=gaza", "/subscribe/", "/admin/"])
 def test_a_reader_with_a_session_gets_the_503_page_while_the_database_is_down(

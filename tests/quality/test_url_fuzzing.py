@@ -26,6 +26,7 @@ VALUE = st.one_of(SEGMENT, st.just(""))
 # Every public route, with its variable parts left to the fuzzer.
 ROUTES = [
     "/articles/{}/",
+    "/articles/{}/original/",
     "/sources/{}/",
     "/authors/{}/",
     "/tags/{}/",

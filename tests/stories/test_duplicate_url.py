@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 CNN = "https://www.cnn.com/2023/04/12/politics/wagner-turkey-weapons-leaked-documents/index.html"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from stories.models import PairDecision, Story
 from tests.factories import archive, evaluation_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 
 def decide(client, article, other, verdict):

@@ -12,7 +12,7 @@ from tests.factories import PAIRS, ROOT
 
 REAL_ARTICLES = ROOT / "stories" / "evaluation" / "real_articles.json"
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def evaluate(path, *args) -> str:

@@ -13,8 +13,6 @@ from stories.fingerprints import fingerprints_refresh
 from stories.models import Fingerprint, TermStat
 from tests.factories import ArticleFactory
 
-pytestmark = pytest.mark.postgres
-
 
 def counted_stems() -> dict[str, int]:
     """Document frequencies as stored (zero counts left out)."""

@@ -14,7 +14,7 @@ from core.site_settings import current
 from stories.services import story_confirm
 from tests.factories import archive, evaluation_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 THIRD = "Wagner Group Sought Turkish Arms, Leaked Pentagon Papers Say"
 

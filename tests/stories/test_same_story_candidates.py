@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from tests.factories import archive, evaluation_article
 
-pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+pytestmark = pytest.mark.django_db
 
 
 def change_page(client, article):

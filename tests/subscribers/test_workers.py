@@ -10,14 +10,14 @@ import time
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.services import briefing_send_create, briefing_send_enqueue
+from tests.db import database_url
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def add_subscribers(count: int) -> set[str]:
@@ -31,12 +31,9 @@ def add_subscribers(count: int) -> set[str]:
 
 def worker(smtp, tmp_path, *args, lease=2, batch=50):
     """A `manage.py` process on the test database, mailing the loopback server."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}{password}@{host}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}?timeout=10",
         "SITE_URL": "http://testserver",
         "DEBUG": "false",

@@ -14,6 +14,7 @@ from lxml import etree
 
 from articles.models import Article
 from briefing.models import Briefing
+from stories.fingerprints import fingerprints_forget
 from stories.search import scored_candidates
 from wordpress.models import ImportedPost, LegacyRedirect
 
@@ -67,7 +68,8 @@ def test_the_seed_article_arrives_with_its_byline_source_date_quote_and_link(imp
     assert article.original_date == datetime.date(2023, 4, 12)
     assert article.pull_quote == SEED_QUOTE
     assert article.original_url == CNN
-    # The export's leading no-break space is the editor's; whitespace aside, the excerpt opens the story.
+    # The export's leading no-break space is the editor's; whitespace aside, the excerpt
+    # opens the story.
     assert re.match(
         r"<p>(\s|&nbsp;)*A Russian paramilitary group fighting in Ukraine", article.excerpt
     )
@@ -273,6 +275,31 @@ def test_an_interrupted_run_finishes_on_the_next(media, tmp_path, monkeypatch):
     assert report["items"]["unchanged"] == 6 and report["items"]["total"] == 14
     assert ImportedPost.objects.count() == 14
     assert Article.objects.filter(title=SEED_TITLE).count() == 1
+
+
+def found_by_search(client, article, words="Wagner mercenary") -> bool:
+    return article.get_absolute_url() in client.get("/search/", {"q": words}).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_import_is_searchable_and_a_stopped_refresh_is_caught_up(
+    media, tmp_path, client
+):
+    # Outside a test's transaction each chunk commits and its search data is refreshed on a
+    # second connection (wordpress/refresh.py).
+    run_import(tmp_path, EXPORT, "--chunk-size", "3")
+    seed = Article.objects.get(title=SEED_TITLE)
+    rewrite = Article.objects.get(source__name="IntegrityPress.org")
+    assert found_by_search(client, seed)
+    assert rewrite.pk in [pk for pk, _ in scored_candidates(seed)]
+    # A run stopped after a chunk committed, before its refresh: the next run catches up.
+    Article.objects.filter(pk__in=[seed.pk, rewrite.pk]).update(search_vector=None)
+    fingerprints_forget(article_ids=[seed.pk, rewrite.pk])
+    assert not found_by_search(client, seed)
+    report, _ = run_import(tmp_path)
+    assert report["items"]["unchanged"] == 14
+    assert found_by_search(client, seed)
+    assert rewrite.pk in [pk for pk, _ in scored_candidates(seed)]
 
 
 def test_a_dry_run_reports_and_saves_nothing(media, tmp_path):

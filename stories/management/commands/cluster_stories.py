@@ -1,6 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.db import is_postgresql
 from core.progress import ProgressBar
 from stories import backfill
 
@@ -10,13 +9,13 @@ class Command(BaseCommand):
         "Cluster the existing archive into stories: fingerprint articles that have none, then "
         "link each article to the candidates scoring at least the auto-link threshold "
         "(STORIES_AUTO_LINK_THRESHOLD). Lower-scoring candidates are left for editors, who see "
-        "them on the article form. Resumable (stops and restarts at the stored cursor) and "
-        "idempotent."
+        "them on the article form. Resumable (each article is marked once clustered; an edit "
+        "clears the mark) and idempotent."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--threshold", type=float, default=None, help="auto-link threshold")
-        parser.add_argument("--batch-size", type=int, default=500)
+        parser.add_argument("--batch-size", type=int, default=5000)
         parser.add_argument(
             "--limit", type=int, help="stop after this many articles (resume later)"
         )
@@ -31,8 +30,6 @@ class Command(BaseCommand):
     def handle(
         self, *args, threshold, batch_size, limit, restart, fingerprints_only, dry_run, **options
     ):
-        if not is_postgresql():
-            raise CommandError("Same-story detection needs PostgreSQL (set DATABASE_URL).")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         if limit is not None and limit < 1:

@@ -1,4 +1,4 @@
-"""Bar charts drawn on the server as SVG geometry for templates/monitoring/includes/bar_chart.html:
+"""Bar charts drawn on the server as SVG geometry for templates/includes/bar_chart.html:
 one series a chart (small multiples), so that nothing is told apart by colour alone."""
 
 from dataclasses import dataclass, field
