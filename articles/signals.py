@@ -9,6 +9,7 @@ of authors or tags saved with it.
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
+from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.search import update_search_vectors
@@ -18,8 +19,8 @@ SIDEBAR_CACHE_KEY = "articles:recent-sidebar"
 SOURCE_CHOICES_CACHE_KEY = "articles:source-choices"
 
 # Sent once per batch, after the search vectors are current. `article_ids`: the articles that
-# were saved, deleted or given a new byline (empty when only an author's or a source's name
-# changed). The same-story fingerprints and the briefing cache listen to it.
+# were saved, deleted, given a new byline or new tags (empty when only the name of an author,
+# a source or a tag changed). The same-story fingerprints and the briefing cache listen to it.
 articles_changed = Signal()
 
 
@@ -82,3 +83,15 @@ def source_saved(sender, instance, created, **kwargs):
 def author_saved(sender, instance, created, **kwargs):
     if not created:
         run_once(_vectors_of_authors, [instance.pk])
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def tags_changed(sender, instance, action, reverse, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse:
+        run_once(_announce, [instance.pk])
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def tag_changed(sender, instance, **kwargs):
+    run_once(_announce)

@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleAuthor, Author, Source
+from articles import owners
+from articles.models import Article
 
 
 class ArticleSitemap(Sitemap):
@@ -19,46 +18,49 @@ class ArticleSitemap(Sitemap):
         return article.updated_at
 
 
+class IndexSitemap(Sitemap):
+    """The indexes of sources, authors and tags."""
+
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return ["articles:source_index", "articles:author_index", "articles:tag_index"]
+
+    def location(self, name):
+        return reverse(name)
+
+
 class _OwnerSitemap(Sitemap):
     """Sources, authors and tags that have at least one published article."""
 
     changefreq = "daily"
     priority = 0.4
     limit = 10000
+    kind = ""
 
-    def published(self):
-        return Article.objects.published()
+    def items(self):
+        return owners.BROWSABLE[self.kind]().order_by("name", "pk").only("slug")
+
+    def location(self, owner):
+        return reverse(f"articles:{self.kind}_detail", kwargs={"slug": owner.slug})
 
 
 class SourceSitemap(_OwnerSitemap):
-    def items(self):
-        return Source.objects.filter(Exists(self.published().filter(source=OuterRef("pk")))).only(
-            "slug"
-        )
+    kind = "source"
 
 
 class AuthorSitemap(_OwnerSitemap):
-    def items(self):
-        bylines = ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=self.published())
-        return Author.objects.filter(Exists(bylines)).only("slug")
+    kind = "author"
 
 
 class TagSitemap(_OwnerSitemap):
-    def items(self):
-        tagged = TaggedItem.objects.filter(
-            tag=OuterRef("pk"),
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id__in=self.published().values("id"),
-        )
-        return Tag.objects.filter(Exists(tagged)).order_by("name").only("slug")
-
-    def location(self, tag):
-        return reverse("articles:tag_detail", kwargs={"slug": tag.slug})
+    kind = "tag"
 
 
 sitemaps = {
     "articles": ArticleSitemap,
+    "indexes": IndexSitemap,
     "sources": SourceSitemap,
     "authors": AuthorSitemap,
     "tags": TagSitemap,

@@ -1,27 +1,36 @@
 """Readers' pages of the archive: recent articles, one article, a source, an author, a tag,
-and the search."""
+the indexes of sources, authors and tags, and the search.
 
+Anonymous readers get every page but the search from the readers' page cache
+(core/page_cache.py), the briefing pages' cache: one generation, invalidated by any change."""
+
+from urllib.parse import quote
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
+from articles import owners
 from articles.forms import SearchForm, source_choices
 from articles.models import Article, Author, Source
 from articles.page_sections import article_page_sections, read_more_template
 from articles.pagination import BoundedPaginator
 from articles.search import CANDIDATES, headlines, ranked_ids
 from articles.structured_data import article_json_ld
+from core.page_cache import CachedPageMixin
 from core.previews import noindex, previewed_object
 
 
-class ArticleListView(ListView):
+class ArticleListView(CachedPageMixin, ListView):
     paginate_by = 20
     paginator_class = BoundedPaginator
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return Article.objects.published().recent().with_related()
+        # The summaries show no tags: prefetching them costs taggit a queryset per article.
+        return Article.objects.published().recent().with_byline()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -33,8 +42,9 @@ class ArticleListView(ListView):
         )
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(CachedPageMixin, DetailView):
     template_name = "articles/article_detail.html"
+    cache_parameters = ()
 
     def get_queryset(self):
         return Article.objects.published().with_related()
@@ -50,6 +60,8 @@ class ArticleDetailView(DetailView):
 
 class ArticlePreviewView(ArticleDetailView):
     """A draft as readers will see it, through a shared preview link (core/previews.py)."""
+
+    cache_for_anonymous = False
 
     def get_object(self, queryset=None):
         return previewed_object(self.kwargs["token"], Article.objects.with_related())
@@ -85,6 +97,8 @@ class _FilteredArticleList(ArticleListView):
             owner_kind=self.owner_kind,
             heading=self.heading(),
             feed_rss=None,
+            index_url=reverse(f"articles:{self.owner_kind}_index"),
+            index_title=f"All {self.owner_kind}s",
         )
         return context
 
@@ -129,6 +143,56 @@ class TagDetailView(_FilteredArticleList):
             feed_atom=reverse("articles:tag_feed_atom", kwargs=slug),
         )
         return context
+
+
+class _OwnerIndex(CachedPageMixin, ListView):
+    """`/sources/`, `/authors/`, `/tags/`: those with a published article, alphabetical, each
+    with its number of articles; `?letter=B` keeps the names opening with B (`#`: any other
+    opening), the bar of initials links only those some name opens with."""
+
+    kind = ""
+    heading = ""
+    paginate_by = 60
+    template_name = "articles/owner_index.html"
+    cache_parameters = ("letter", "page")
+
+    def get_queryset(self):
+        self.letter = self.request.GET.get("letter", "").upper()
+        if self.letter and self.letter not in owners.INITIALS:
+            raise Http404("No such letter.")
+        return owners.alphabetical(owners.BROWSABLE[self.kind](), self.letter)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["object_list"])
+        counts = owners.published_counts(self.kind, [owner.pk for owner in page])
+        detail = f"articles:{self.kind}_detail"
+        present = owners.initials(owners.BROWSABLE[self.kind]())
+        context.update(
+            heading=self.heading,
+            rows=[
+                (owner.name, reverse(detail, kwargs={"slug": owner.slug}), counts.get(owner.pk))
+                for owner in page
+            ],
+            letter=self.letter,
+            initials=[(initial, initial in present) for initial in owners.INITIALS],
+            query_string=f"letter={quote(self.letter)}" if self.letter else "",
+            previous_label="← Previous",
+            next_label="Next →",
+        )
+        return context
+
+
+class SourceIndexView(_OwnerIndex):
+    kind, heading = "source", "Sources"
+
+
+class AuthorIndexView(_OwnerIndex):
+    kind, heading = "author", "Authors"
+
+
+class TagIndexView(_OwnerIndex):
+    kind, heading = "tag", "Tags"
 
 
 class SearchView(ListView):

@@ -27,7 +27,7 @@ from common import ROOT, VAR, log
 APP_DIR = ROOT
 PG_VERSION, PG_CLUSTER, PG_PORT = "15", "bench", 5433
 SERVER = f"postgres://postgres@127.0.0.1:{PG_PORT}"
-DATABASE = "briefing_load"
+DATABASE = "briefing_load"  # --database chooses another (database_use)
 GIN_INDEX = "article_search_vector_gin"  # articles/migrations/0002_search_vector_gin_index.py
 HBA = """# bench cluster: loopback only, trust (a throwaway benchmark database)
 local all all trust
@@ -63,25 +63,35 @@ def app_dir_use(ref: str) -> None:
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    """The options of the scripts that run the stack: --ref and --keep-cluster."""
+    """The options of the scripts that run the stack: --ref, --database and --keep-cluster."""
     parser.add_argument(
         "--ref", default="", help="run a commit (e.g. HEAD) instead of the working tree"
     )
+    parser.add_argument("--database", default=DATABASE, help="the archive's database on 5433")
     parser.add_argument("--keep-cluster", action="store_true", help="leave 5433 running")
+
+
+def database_use(name: str) -> None:
+    """Build and run on the database `name` of the bench cluster (one per engineer or branch)."""
+    global DATABASE
+    DATABASE = name
 
 
 @contextlib.contextmanager
 def archive_cluster(args: argparse.Namespace, *, briefings: int) -> Iterator[None]:
     """The bench cluster started with the archive (`args.articles` articles, `briefings`
-    published briefings) for the code of `args.ref`; stopped at the end unless --keep-cluster."""
+    published briefings) for the code of `args.ref`; stopped at the end unless --keep-cluster
+    or it was already running (another run is using it)."""
     require_tools()
     app_dir_use(args.ref)
+    database_use(args.database)
+    was_running = cluster_state() == "online"
     cluster_start()
     try:
         archive_ensure(articles=args.articles, briefings=briefings)
         yield
     finally:
-        if not args.keep_cluster:
+        if not (args.keep_cluster or was_running):
             cluster_stop()
 
 
@@ -148,12 +158,12 @@ def _accepts() -> bool:
         return False
 
 
-def database_url(name: str = DATABASE) -> str:
-    return common.database_url(name, SERVER)
+def database_url(name: str | None = None) -> str:
+    return common.database_url(name or DATABASE, SERVER)
 
 
-def sql(query: str, params=(), *, database: str = DATABASE):
-    return common.sql(query, params, database=database, server=SERVER)
+def sql(query: str, params=(), *, database: str | None = None):
+    return common.sql(query, params, database=database or DATABASE, server=SERVER)
 
 
 # --- Environment and processes ------------------------------------------------------------------

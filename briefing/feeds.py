@@ -1,5 +1,6 @@
 """RSS and Atom feeds of the published briefings, each item carrying the whole briefing."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -7,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from briefing.models import Briefing
 from briefing.views import entries_prefetch, render_body, with_other_coverage
 from core import site_settings
+from core.text import absolute_links
 
 
 class BriefingRssFeed(Feed):
@@ -24,7 +26,8 @@ class BriefingRssFeed(Feed):
         return str(briefing)
 
     def item_description(self, briefing):
-        return render_body(briefing)
+        # Feed readers have no page address to resolve "/articles/…" against.
+        return absolute_links(render_body(briefing), settings.SITE_URL)
 
     def item_pubdate(self, briefing):
         return briefing.published_at

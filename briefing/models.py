@@ -95,12 +95,3 @@ class BriefingEntry(LoadedRelationsMixin, models.Model):
         # As revisions compare entries: place, article and the section it opens.
         section = f" (opens “{self.section}”)" if self.section else ""
         return f"{self.position}. {self.article}{section}"
-
-
-class CacheGeneration(models.Model):
-    """The readers' cache generation, for caches local to each process (see briefing/cache.py)."""
-
-    value = models.PositiveBigIntegerField(default=1)
-
-    def __str__(self):
-        return f"generation {self.value}"

@@ -10,8 +10,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
 from articles.signals import articles_changed
-from briefing import cache
 from briefing.models import Briefing, BriefingEntry
+from core import page_cache
 from core.deferred import run_once
 from core.models import SiteSettings
 from stories.signals import story_changed
@@ -21,7 +21,7 @@ briefing_published = Signal()
 
 
 def _invalidate(_keys=frozenset()) -> None:
-    cache.invalidate()
+    page_cache.invalidate()
 
 
 @receiver(post_save, sender=Briefing, dispatch_uid="briefing_cache_briefing_saved")

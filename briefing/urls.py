@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from briefing import feeds, views
+from core.page_cache import cached_feed
 
 
 class TwoDigits:
@@ -24,8 +25,8 @@ app_name = "briefing"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("briefings/", views.ArchiveView.as_view(), name="archive"),
-    path("briefings/feed/rss/", feeds.BriefingRssFeed(), name="feed_rss"),
-    path("briefings/feed/atom/", feeds.BriefingAtomFeed(), name="feed_atom"),
+    path("briefings/feed/rss/", cached_feed(feeds.BriefingRssFeed()), name="feed_rss"),
+    path("briefings/feed/atom/", cached_feed(feeds.BriefingAtomFeed()), name="feed_atom"),
     path(
         "preview/briefings/<str:token>/",
         views.briefing_preview_link,

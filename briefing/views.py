@@ -1,22 +1,17 @@
 """Readers' pages of the daily briefing: today's briefing, one day, the archive by date.
 
-Anonymous readers get the briefing pages from the cache (see briefing/cache.py). The sidebar's
-subscribe form carries a per-request CSRF token, so the page is cached with a placeholder in
-its place and each response gets the reader's own token: no reader ever sees another's.
+Anonymous readers get the briefing pages from the cache (core/page_cache.py), and the
+briefings' data too, so that the home page and a day share it.
 """
 
 import calendar
 import datetime
 
-from django.conf import settings
-from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.middleware.csrf import get_token
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.generic import (
     ArchiveIndexView,
     MonthArchiveView,
@@ -25,9 +20,8 @@ from django.views.generic import (
 )
 
 from articles.models import ArticleAuthor
-from briefing import cache
 from briefing.models import Briefing, BriefingEntry
-from core import site_settings
+from core import page_cache, site_settings
 from core.previews import noindex, previewed_object
 from stories.coverage import other_coverage_for
 
@@ -75,31 +69,11 @@ def support_box() -> list[dict]:
     return site_settings.current().support_links
 
 
-CSRF_PLACEHOLDER = "__briefing_csrf_token_placeholder__"
-# Only the hidden field {% csrf_token %} renders is swapped for the reader's token: the same
-# text anywhere else (a link in an editor's excerpt) stays as it is. Editors' HTML is
-# sanitized, so its quotes are escaped and can never spell this field.
-CSRF_FIELD = 'name="csrfmiddlewaretoken" value="{}"'
+class _BriefingPage(page_cache.CachedPageMixin, TemplateView):
+    cache_parameters = ()
 
-
-class _BriefingPage(TemplateView):
     def get_data(self) -> dict | None:
         raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        personal = request.user.is_authenticated or len(messages.get_messages(request))
-        if personal or settings.BRIEFING_CACHE_SECONDS <= 0:
-            return super().get(request, *args, **kwargs)
-        # The header shows today's date: a new day is a new page.
-        key = f"page:{request.path}:{timezone.localdate().isoformat()}"
-        page = cache.cached(key, self.render_for_cache)
-        field = CSRF_FIELD.format(CSRF_PLACEHOLDER)
-        return HttpResponse(page.replace(field, CSRF_FIELD.format(get_token(request))))
-
-    def render_for_cache(self) -> str:
-        context = self.get_context_data(**self.kwargs)
-        context["csrf_token"] = CSRF_PLACEHOLDER  # overrides the per-request token
-        return render_to_string(self.get_template_names(), context, request=self.request)
 
     def get_context_data(self, **kwargs):
         data = self.get_data()
@@ -116,7 +90,7 @@ class HomeView(_BriefingPage):
             briefing = Briefing.objects.published().prefetch_related(entries_prefetch()).first()
             return day_page_data(briefing)
 
-        return cache.cached("home", latest)
+        return page_cache.cached("home", latest)
 
 
 class BriefingDayView(_BriefingPage):
@@ -148,7 +122,7 @@ class BriefingDayView(_BriefingPage):
             )
             return day_page_data(briefing)
 
-        data = cache.cached(f"day:{date.isoformat()}", day)
+        data = page_cache.cached(f"day:{date.isoformat()}", day)
         if data is None:
             raise Http404("No briefing was published on that day.")
         return data

@@ -118,3 +118,17 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # the one row
         super().save(*args, **kwargs)
+
+
+class CacheGeneration(models.Model):
+    """The readers' page cache generation, for caches local to each process (core/page_cache.py).
+
+    Its table keeps the name it had when the briefing app held it."""
+
+    value = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        db_table = "briefing_cachegeneration"
+
+    def __str__(self):
+        return f"generation {self.value}"

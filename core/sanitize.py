@@ -86,12 +86,17 @@ _strict = _cleaner(attribute_filter=_checked_url)
 _any_image = _cleaner()  # counts the images offered
 
 
+# Spaces (often a pasted no-break space) opening a paragraph, a list item or a heading: the
+# text would start indented by one space.
+LEADING_SPACE = re.compile(r"(<(?:p|li|h[2-4]|blockquote)(?:\s[^>]*)?>)(?:\s|&nbsp;|&#160;|\xa0)+")
+
+
 def clean_html(html: str) -> str:
     """Return editor HTML reduced to the allow-list, safe to render as is."""
     if not html:
         return ""
     cleaned = _IMAGE_WITHOUT_SOURCE.sub("", _strict.clean(html))
-    return cleaned.strip()
+    return LEADING_SPACE.sub(r"\1", cleaned).strip()
 
 
 def images_removed(html: str) -> int:

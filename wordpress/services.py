@@ -25,8 +25,8 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.normalize import normalize_url
-from briefing import cache as briefing_cache
 from briefing.models import Briefing, BriefingEntry
+from core import page_cache
 from core.db import insert_objects, insert_rows
 from core.deferred import batch
 from core.sanitize import clean_html
@@ -544,7 +544,7 @@ class Importer:
             self.redirects |= archive_redirects(self)
             self._save_redirects()
         self.report.shortcodes = self.shortcodes.counts
-        briefing_cache.invalidate()
+        page_cache.invalidate()
 
 
 def _position(item: wxr.Item, index: int) -> int:

@@ -54,8 +54,11 @@ def test_safe_formatting_and_links_survive():
     )
 
 
-def test_non_breaking_spaces_are_kept_as_typed():
-    assert clean_html("<p>\u00a0A Russian\u00a0group</p>") == "<p>&nbsp;A Russian&nbsp;group</p>"
+def test_non_breaking_spaces_are_kept_as_typed_inside_a_paragraph_but_not_opening_it():
+    assert clean_html("<p>\u00a0A Russian\u00a0group</p>") == "<p>A Russian&nbsp;group</p>"
+    assert clean_html('<p style="text-align:center">&nbsp; Centred</p><ul><li> One</li></ul>') == (
+        '<p style="text-align:center">Centred</p><ul><li>One</li></ul>'
+    )
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from django.contrib.auth.models import User
 
-from briefing.views import CSRF_PLACEHOLDER
+from core.page_cache import CSRF_PLACEHOLDER
 from tests.factories import ArticleFactory, SubscriberFactory, briefing_of
 
 pytestmark = pytest.mark.django_db

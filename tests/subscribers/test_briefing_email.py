@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from articles.models import Article
 from briefing.services import briefing_publish
 from subscribers.models import BriefingSend, Delivery, Subscriber
 from subscribers.services import briefing_send_enqueue
@@ -133,3 +134,21 @@ def test_a_name_cannot_inject_a_header(smtp, published_briefing):
     (message,) = smtp.messages_to("eve@example.org")
     assert message["Bcc"] is None
     assert "\n" not in message["To"]
+
+
+def test_the_email_shows_an_articles_label_as_the_page_does(
+    draft_briefing, readers, smtp, client, django_capture_on_commit_callbacks, run_tasks
+):
+    Article.objects.filter(pk=1).update(label="Editorial")
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing_publish(briefing=draft_briefing)
+    run_tasks()
+    (message,) = smtp.messages_to("ann@example.org")[-1:]
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert '<strong class="label">Editorial</strong> · CNN, April 12, 2023</p>' in html
+    assert "Editorial · CNN, April 12, 2023" in text
+    assert (
+        '<span class="label">Editorial</span>'
+        in client.get(draft_briefing.get_absolute_url()).text
+    )
