@@ -135,7 +135,11 @@ def test_adding_an_article_with_its_authors_and_tags_costs_at_most_27_queries(
     # release, an existence check, the revision and its versions; the slug is checked once.
     assert len(captured) <= 27
     # Each derived update once, after the commit, whatever the number of authors and tags.
-    assert statements(captured, "UPDATE articles_article AS a SET search_vector") == 1
+    assert (
+        statements(captured, "WITH changed AS (UPDATE articles_article AS a SET search_vector")
+        == 1
+    )
+    assert statements(captured, "WITH shown AS") == 1  # its search and listing entries
     assert statements(captured, "SELECT pg_advisory_xact_lock") == 1  # the fingerprint
     assert statements(captured, 'UPDATE "briefing_cachegeneration"') == 1
     article = Article.objects.get(slug="grain-deal-signed-1")
