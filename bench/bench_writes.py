@@ -75,7 +75,7 @@ def main():
             path = Path(folder) / "export.xml"
             generate(path, args.posts)
             started = time.monotonic()
-            call_command("import_wordpress", str(path), stdout=StringIO())
+            call_command("import_wordpress", str(path), stdout=StringIO(), stderr=StringIO())
             elapsed = time.monotonic() - started
         print(f"bulk import: {args.posts} posts in {elapsed:.1f} s, {args.posts / elapsed:.0f}/s")
         print(f"load average after: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -1,10 +1,13 @@
 """A search with typos finds what the archive's own words suggest."""
 
 import re
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from articles.entries import search_words_refresh
+from articles.models import SearchWord
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -43,3 +46,12 @@ def test_nothing_close_gets_the_empty_state(client):
     body = client.get("/search/", {"q": "xqzvw"}).content.decode()
     assert "No articles found for “xqzvw”" in body
     assert "Showing results for" not in body
+
+
+def test_refresh_search_words_recounts_the_archives_words():
+    ArticleFactory(title="Heron watch", pull_quote="Herons return.")
+    ArticleFactory(title="Heron count")
+    out = StringIO()
+    call_command("refresh_search_words", stdout=out)
+    assert SearchWord.objects.get(word="heron").articles == 2
+    assert "words counted" in out.getvalue()
