@@ -20,11 +20,13 @@ def fill(apps, schema_editor):
     from articles.entries import VECTOR_INDEX_SQL, entries_refresh, search_words_refresh
 
     Article = apps.get_model("articles", "Article")
+    schema_editor.execute("SET statement_timeout = 0")  # a batch job, not a request
     schema_editor.execute("DROP INDEX searchentry_vector")  # built once, after the rows
     published = Article.objects.filter(status="published").order_by("published_at", "id")
     ids = list(published.values_list("id", flat=True))
     for start in range(0, len(ids), BATCH):
         entries_refresh(ids[start : start + BATCH])
+    schema_editor.execute("SET maintenance_work_mem = '256MB'")  # the GIN index built in memory
     schema_editor.execute(VECTOR_INDEX_SQL)
     search_words_refresh()
     # The plan of each search starts from PostgreSQL's estimate: statistics from the start.
