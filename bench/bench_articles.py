@@ -175,6 +175,7 @@ def main():
     parser.add_argument("--copies", type=int, default=1, help="see generate_archive --copies")
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--only", default="", help="only the classes whose name has this text")
     args = parser.parse_args()
     configure(args.database)
     total = top_up(args.articles, args.copies)
@@ -194,6 +195,8 @@ def main():
     print(header, flush=True)
     cpu = time.process_time()
     for kind, searches in search_classes(rng, args.requests).items():
+        if args.only not in kind:
+            continue
         calls = [
             (
                 lambda p=params: legacy_design.search_page(p["q"], filters_of(p)),
@@ -204,6 +207,8 @@ def main():
         ]
         report(kind, measure_class(calls))
     for kind, pages in page_classes(rng, args.requests).items():
+        if args.only not in kind:
+            continue
         calls = []
         for owner_kind, slug, page in pages:
             pk = owner_id(owner_kind, slug)
