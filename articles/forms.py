@@ -4,6 +4,7 @@ from taggit.models import Tag
 
 from articles.models import Source
 from articles.search import clean_query
+from articles.search_plans import Filters
 from articles.signals import SOURCE_CHOICES_CACHE_KEY
 
 
@@ -65,6 +66,15 @@ class SearchForm(forms.Form):
         if data.get("date_to"):
             queryset = queryset.filter(original_date__lte=data["date_to"])
         return queryset
+
+    def search_filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            source_id=data["source"].pk if data.get("source") else None,
+            tag_id=data["tag"].pk if data.get("tag") else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
 
     @property
     def has_criteria(self) -> bool:

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from taggit.models import Tag
 
+from articles.entries import VECTOR_INDEX, VECTOR_INDEX_SQL, entries_refresh
 from articles.models import Article, Author, Source
 from articles.search import update_search_vectors
 
@@ -33,7 +34,7 @@ SYLLABLES = """
 ka lo mi ne ru sa te vo zu ar el in om un ba de fi go hu ja ke li mo
 """.split()  # noqa: SIM905
 BIG = 20000
-GIN_INDEX = "article_search_vector_gin"
+LABELS = ["", "", "", "", "", "", "Editorial", "Op-Ed", "Analysis", "Interview"]
 FIRST = """
 Anna Ben Carla David Elena Farid Gal Hana Ivan Jonah Karen Leah Moshe Nora Omar
 """.split()  # noqa: SIM905
@@ -120,7 +121,7 @@ def archive_generate(
     # Without statistics the planner loops over every author for each article's byline.
     _run("ANALYZE articles_source, articles_author, articles_articleauthor, taggit_tag")
     if rebuild_index:
-        _run(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+        _run(f"DROP INDEX IF EXISTS {VECTOR_INDEX}")
     start = (Article.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     done = 0
     while done < articles:
@@ -136,7 +137,7 @@ def archive_generate(
         progress(done)
     _reset_sequence()
     if rebuild_index:
-        _run(f"CREATE INDEX {GIN_INDEX} ON articles_article USING GIN (search_vector)")
+        _run(VECTOR_INDEX_SQL)
         # Visibility maps and statistics for every table just filled (index-only scans, plans).
         _run("VACUUM ANALYZE")  # needs autocommit: a command, not a test
     return done
@@ -226,3 +227,60 @@ def _reset_sequence():
             "SELECT setval(pg_get_serial_sequence('articles_article', 'id'), "
             "(SELECT max(id) FROM articles_article))"
         )
+
+
+# Copy k of the archive's first `base` articles: ids shifted by k * base, dates rotated by
+# k / copies of the twenty years (so the copies spread over the same years, not beyond them),
+# the same text, bylines and tags. Each copy is one INSERT ... SELECT per table.
+SQL_COPY_ARTICLES = """
+INSERT INTO articles_article (id, title, slug, source_id, label, original_date, original_url,
+    url_key, pull_quote, excerpt, status, published_at, created_at, updated_at, search_vector)
+SELECT a.id + %(shift)s, a.title, regexp_replace(a.slug, '-[0-9]+$', '') || '-' || (a.id + %(shift)s),
+    a.source_id, a.label, a.original_date + m.days, a.original_url || '?copy=' || %(copy)s,
+    a.url_key || '?copy=' || %(copy)s, a.pull_quote, a.excerpt, a.status,
+    a.published_at + make_interval(days => m.days), now(), now(), a.search_vector
+FROM articles_article AS a,
+    LATERAL (SELECT (%(today)s::date - a.original_date)
+                    - mod(%(today)s::date - a.original_date + %(rotate)s, 7300) AS days) AS m
+WHERE a.id <= %(base)s
+"""  # noqa: E501
+SQL_COPY_BYLINES = """
+INSERT INTO articles_articleauthor (article_id, author_id, position)
+SELECT article_id + %(shift)s, author_id, position FROM articles_articleauthor
+WHERE article_id <= %(base)s
+"""
+SQL_COPY_TAGS = """
+INSERT INTO taggit_taggeditem (content_type_id, object_id, tag_id)
+SELECT content_type_id, object_id + %(shift)s, tag_id FROM taggit_taggeditem
+WHERE content_type_id = %(content_type)s AND object_id <= %(base)s
+"""
+
+
+def archive_replicate(*, copies: int, progress: Callable[[int], None] = lambda done: None) -> int:
+    """Make the archive `copies` times its size by copying its articles (minutes for a
+    million, where generating them costs half an hour); returns how many were added."""
+    base = Article.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if base == 0:
+        return 0
+    params = {
+        "base": base, "today": datetime.date.today(),
+        "content_type": ContentType.objects.get_for_model(Article).pk,
+    }  # fmt: skip
+    _run("SET statement_timeout = 0")
+    _run(f"DROP INDEX IF EXISTS {VECTOR_INDEX}")
+    for copy in range(1, copies):
+        shift = {"copy": copy, "shift": copy * base, "rotate": copy * 7300 // copies}
+        with transaction.atomic(), connection.cursor() as cursor:
+            for sql in (SQL_COPY_BYLINES, SQL_COPY_TAGS, SQL_COPY_ARTICLES):
+                cursor.execute(sql, params | shift)
+            cursor.execute(
+                "SELECT id FROM articles_article WHERE id > %s AND id <= %s",
+                [copy * base, (copy + 1) * base],
+            )
+            entries_refresh([row[0] for row in cursor.fetchall()])
+        progress(copy * base)
+    _reset_sequence()
+    _run(VECTOR_INDEX_SQL)
+    # Visibility maps (index-only scans) and statistics; VACUUM only outside a transaction.
+    _run("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+    return (copies - 1) * base

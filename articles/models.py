@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GistIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import URLValidator
 from django.db import models
@@ -189,3 +190,66 @@ class ArticleAuthor(LoadedRelationsMixin, models.Model):
 
     def __str__(self):
         return f"{self.author} ({self.position})"
+
+
+class SearchEntry(models.Model):
+    """A published article as the search reads it: its vector in the row (not TOASTed) beside
+    what the filters and the order need, in a table partitioned by the year of `published_at`
+    (made by migration 0007 in SQL; Django cannot declare partitions). Kept by
+    `articles.search.update_search_vectors`, the only writer."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    published_at = models.DateTimeField()
+    original_date = models.DateField()
+    source = models.ForeignKey(
+        Source, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    vector = SearchVectorField()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"search entry of article {self.article_id}"
+
+
+class ListingEntry(models.Model):
+    """One line of a source's, an author's or a tag's page: that page's articles, newest
+    first, read from this table's primary key alone whatever the owner's size."""
+
+    class Kind(models.IntegerChoices):
+        SOURCE = 1
+        AUTHOR = 2
+        TAG = 3
+
+    pk = models.CompositePrimaryKey("kind", "owner_id", "published_at", "article")
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    owner_id = models.BigIntegerField()
+    published_at = models.DateTimeField()
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "listing entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.owner_id}: article {self.article_id}"
+
+
+class SearchWord(models.Model):
+    """A word of the archive's titles and pull quotes and how many articles use it: what
+    "did you mean" proposes for a word that finds nothing (trigram similarity)."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    articles = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [GistIndex(OpClass("word", name="gist_trgm_ops"), name="search_word_trigram")]
+
+    def __str__(self):
+        return self.word

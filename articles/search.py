@@ -1,10 +1,11 @@
 """Full-text search over the archive, and the one definition of an article's text.
 
-PostgreSQL: a stored, GIN-indexed `search_vector` (title A, authors and source B, pull quote C,
-excerpt D), queried with `websearch_to_tsquery`. Ranking every match of a common word at a
-million articles is what costs time, so only the most recent `CANDIDATES` matches are ranked
-(a common word's results are then, in effect, newest first); a rare word's matches are all
-ranked.
+A stored `search_vector` per article (title A, authors and source B, pull quote C, excerpt D),
+copied into the narrow search entries the search reads (articles/entries.py), queried with
+`websearch_to_tsquery`. Ranking every match of a common word at a million articles is what
+costs time, so only the most recent `CANDIDATES` matches are ranked (a common word's results
+are then, in effect, newest first); a rare word's matches are all ranked. How those matches
+are found fast is articles/search_plans.py.
 
 The same-story fingerprints (stories app) read an article's text from this vector too: its
 own words are the lexemes weighted A, C and D (`OWN_WORDS`), so search and same-story detection
@@ -14,13 +15,13 @@ never disagree on what an article says.
 import html
 import re
 
-from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-CONFIG = "english"
+from articles.entries import DROP_CTE, entries_refresh
+from articles.search_plans import CONFIG, Filters, candidates
+
 CANDIDATES = 300
 MAX_QUERY_LENGTH = 200
 # Private-use characters: ts_headline marks matches with them, then everything is escaped and
@@ -64,9 +65,12 @@ WHERE s.id = a.source_id AND {{where}}
 """  # noqa: S608 (constants only; values go in as parameters)
 
 
-def update_search_vectors(*, article_ids=None, source_ids=None, author_ids=None, id_range=None):
+def update_search_vectors(
+    *, article_ids=None, source_ids=None, author_ids=None, id_range=None, entries=True
+) -> None:
     """Recompute stored vectors for the given articles (or every article of some sources or
-    authors, or an id range for bulk generation)."""
+    authors, or an id range for bulk generation), and their search and listing entries
+    (`entries=False` only for a migration older than those tables)."""
     if article_ids is not None:
         where, params = "a.id = ANY(%s)", [list(article_ids)]
     elif source_ids is not None:
@@ -76,8 +80,16 @@ def update_search_vectors(*, article_ids=None, source_ids=None, author_ids=None,
         params = [list(author_ids)]
     else:
         where, params = "a.id >= %s AND a.id < %s", list(id_range)
+    update = UPDATE_SQL.format(where=where) + " RETURNING a.id"
+    if entries:  # the same statement drops the articles' entries
+        update = f"WITH changed AS ({update}), {DROP_CTE.format(ids='SELECT id FROM changed')}"  # noqa: S608
+        update += " SELECT id FROM changed"
     with connection.cursor() as cursor:
-        cursor.execute(UPDATE_SQL.format(where=where), params)
+        cursor.execute(update, params)
+        changed = [row[0] for row in cursor.fetchall()]
+    if entries:
+        # Deleted articles among `article_ids` lost their entries with them (ON DELETE CASCADE).
+        entries_refresh(changed, dropped=True)
 
 
 def clean_query(text: str) -> str:
@@ -86,24 +98,12 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def ranked_ids(queryset: QuerySet, text: str) -> list[int]:
-    """Ids of the matches of `text` in `queryset` (already filtered: published, source, tag,
-    dates), best first, at most `CANDIDATES + 1` of them (one more tells "and more"). One query:
-    the most recent candidates are found through the index, then ranked here."""
-    query = SearchQuery(text, config=CONFIG, search_type="websearch")
-    candidates = (
-        queryset.filter(search_vector=query)
-        .order_by("-published_at", "-id")
-        .values_list("id", "search_vector")[: CANDIDATES + 1]
-    )
-    inner, params = candidates.query.sql_with_params()
-    # Ranked outside the LIMIT, so only the kept candidates' vectors are read and ranked.
-    rank = "ts_rank(c.search_vector, websearch_to_tsquery(%s, %s))"
-    sql = f"SELECT c.id, {rank} FROM ({inner}) AS c"  # noqa: S608 (Django-built SQL, parameters)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [CONFIG, text, *params])
-        rows = cursor.fetchall()
-    # A stable sort: equal ranks keep the query's newest-first order.
+def ranked_ids(text: str, filters: Filters) -> list[int]:
+    """Ids of the published matches of `text` within `filters`, best first, at most
+    `CANDIDATES + 1` of them (one more tells "and more"): the newest candidates, found by the
+    plan PostgreSQL's estimate suggests (search_plans.py), then ranked here."""
+    plan, rows = candidates(text, filters, CANDIDATES + 1)
+    # A stable sort: equal ranks keep the newest-first order.
     return [pk for pk, rank in sorted(rows, key=lambda row: row[1], reverse=True)]
 
 
@@ -131,3 +131,30 @@ def headlines(articles, text: str) -> dict[int, SafeString]:
 def _mark(snippet: str) -> SafeString:
     text = escape(html.unescape(snippet))
     return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+# For each word no title or pull quote uses, the closest one that some do (trigram distance,
+# through the GiST index; the more used of two as close).
+SUGGEST_SQL = """
+SELECT w.word, (
+    SELECT s.word FROM articles_searchword AS s
+    WHERE similarity(s.word, w.word) >= %(least)s
+    ORDER BY s.word <-> w.word, s.articles DESC LIMIT 1)
+FROM unnest(%(words)s::text[]) AS w(word)
+WHERE NOT EXISTS (SELECT 1 FROM articles_searchword AS k WHERE k.word = w.word)
+"""
+OPERATORS = {"or", "and", "not"}
+
+
+def corrected_query(text: str, *, least: float = 0.3) -> str | None:
+    """`text` with each word the archive does not use replaced by the archive's closest word
+    ("Wagnr Turky" → "wagner turkey"), or None when there is nothing to correct."""
+    words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)} - OPERATORS
+    if not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(SUGGEST_SQL, {"words": sorted(words), "least": least})
+        fixes = {word: fix for word, fix in cursor.fetchall() if fix}
+    if not fixes:
+        return None
+    return re.sub(r"[^\W\d_]+", lambda m: fixes.get(m.group().lower(), m.group()), text)

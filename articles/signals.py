@@ -1,15 +1,17 @@
-"""Keep derived data current on every write: the stored search vector and the sidebar cache,
-and tell the apps above (`articles_changed`) once the articles' search data is current.
+"""Keep derived data current on every write: the stored search vector, the search and listing
+entries (articles/entries.py; a tag change too) and the sidebar cache, and tell the apps
+above (`articles_changed`) once the articles' search data is current.
 
 The vector depends on the article's authors and source, so writes to those refresh it too.
 Each refresh runs once per batch (core/deferred.py): once per admin save, whatever the number
 of authors or tags saved with it.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Author, Source
 from articles.search import update_search_vectors
@@ -72,6 +74,20 @@ def authors_changed(sender, instance, action, reverse, pk_set, **kwargs):
         run_once(_vectors_of_articles, [instance.pk])
 
 
+@receiver(m2m_changed, sender=Article.tags.through)
+def tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A tag page lists its articles from their listing entries (articles/entries.py); the
+    refresh then announces the change (readers' page cache, same-story fingerprints)."""
+    if action in {"post_add", "post_remove", "post_clear"} and not reverse:
+        run_once(_vectors_of_articles, [instance.pk])
+
+
+@receiver(post_delete, sender=TaggedItem)
+def tagging_deleted(sender, instance, **kwargs):
+    if ContentType.objects.get_for_id(instance.content_type_id).model_class() is Article:
+        run_once(_vectors_of_articles, [instance.object_id])
+
+
 @receiver(post_save, sender=Source)
 def source_saved(sender, instance, created, **kwargs):
     cache.delete(SOURCE_CHOICES_CACHE_KEY)
@@ -83,12 +99,6 @@ def source_saved(sender, instance, created, **kwargs):
 def author_saved(sender, instance, created, **kwargs):
     if not created:
         run_once(_vectors_of_authors, [instance.pk])
-
-
-@receiver(m2m_changed, sender=Article.tags.through)
-def tags_changed(sender, instance, action, reverse, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and not reverse:
-        run_once(_announce, [instance.pk])
 
 
 @receiver(post_save, sender=Tag)

@@ -14,10 +14,10 @@ from taggit.models import Tag
 
 from articles import owners
 from articles.forms import SearchForm, source_choices
-from articles.models import Article, Author, Source
+from articles.models import Article, Author, ListingEntry, Source
 from articles.page_sections import article_page_sections, read_more_template
 from articles.pagination import BoundedPaginator
-from articles.search import CANDIDATES, headlines, ranked_ids
+from articles.search import CANDIDATES, corrected_query, headlines, ranked_ids
 from articles.structured_data import article_json_ld
 from core.page_cache import CachedPageMixin
 from core.previews import noindex, previewed_object
@@ -74,10 +74,11 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 class _FilteredArticleList(ArticleListView):
-    """Articles of one source, author or tag."""
+    """Articles of one source, author or tag: a page of ids from the listing entries (an
+    index-only scan, whatever the owner's size), then those articles."""
 
     model_of_owner = None
-    lookup = ""
+    kind = None
     owner_kind = ""
 
     def get_owner(self):
@@ -85,14 +86,15 @@ class _FilteredArticleList(ArticleListView):
 
     def get_queryset(self):
         self.owner = self.get_owner()
-        return self.filter_by_owner(super().get_queryset())
-
-    def filter_by_owner(self, queryset):
-        return queryset.filter(**{self.lookup: self.owner})
+        entries = ListingEntry.objects.filter(kind=self.kind, owner_id=self.owner.pk)
+        return entries.order_by("-published_at", "-article").values_list("article", flat=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        ids = list(context["object_list"])
+        by_id = Article.objects.with_related().in_bulk(ids)
         context.update(
+            object_list=[by_id[pk] for pk in ids if pk in by_id],
             owner=self.owner,
             owner_kind=self.owner_kind,
             heading=self.heading(),
@@ -108,7 +110,7 @@ class _FilteredArticleList(ArticleListView):
 
 class SourceDetailView(_FilteredArticleList):
     model_of_owner = Source
-    lookup = "source"
+    kind = ListingEntry.Kind.SOURCE
     owner_kind = "source"
 
     def heading(self):
@@ -117,7 +119,7 @@ class SourceDetailView(_FilteredArticleList):
 
 class AuthorDetailView(_FilteredArticleList):
     model_of_owner = Author
-    lookup = "authors"
+    kind = ListingEntry.Kind.AUTHOR
     owner_kind = "author"
 
     def heading(self):
@@ -126,10 +128,8 @@ class AuthorDetailView(_FilteredArticleList):
 
 class TagDetailView(_FilteredArticleList):
     model_of_owner = Tag
+    kind = ListingEntry.Kind.TAG
     owner_kind = "tag"
-
-    def filter_by_owner(self, queryset):
-        return queryset.tagged(self.owner)
 
     def heading(self):
         return f"Articles tagged “{self.owner.name}”"
@@ -208,11 +208,15 @@ class SearchView(ListView):
         self.form = SearchForm(self.request.GET or None)
         if not self.form.is_valid() or not self.form.has_criteria:
             return []
-        queryset = self.form.filter(Article.objects.published())
         query = self.form.cleaned_data["q"]
         if query:
-            ids = ranked_ids(queryset, query)
+            filters = self.form.search_filters()
+            ids = ranked_ids(query, filters)
+            self.corrected = None if ids else corrected_query(query)
+            if self.corrected:  # nothing found: the archive's closest words instead
+                ids = ranked_ids(self.corrected, filters)
         else:
+            queryset = self.form.filter(Article.objects.published())
             ids = list(queryset.recent().values_list("id", flat=True)[: CANDIDATES + 1])
         self.more = len(ids) > CANDIDATES
         return ids[:CANDIDATES]
@@ -223,12 +227,14 @@ class SearchView(ListView):
         ids = list(context["object_list"])
         by_id = Article.objects.with_byline().in_bulk(ids)
         page = [by_id[pk] for pk in ids if pk in by_id]
-        snippets = headlines(page, query) if query else {}
+        corrected = getattr(self, "corrected", None)
+        snippets = headlines(page, corrected or query) if query else {}
         params = self.request.GET.copy()
         params.pop("page", None)
         context.update(
             results=[(article, snippets.get(article.id)) for article in page],
             query=query,
+            corrected=corrected,
             searched=self.form.is_bound,
             more_than=CANDIDATES if getattr(self, "more", False) else None,
             query_string=params.urlencode(),

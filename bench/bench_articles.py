@@ -1,12 +1,16 @@
-"""Server-side latency of the archive's reader pages at a given archive size.
+"""Server-side latency of the archive's search and listing pages, before and after issue 18.
 
     .venv/bin/python bench/bench_articles.py --articles 100000
-    .venv/bin/python bench/bench_articles.py --articles 1000000   # extends the same database
+    .venv/bin/python bench/bench_articles.py --articles 125000 --copies 8 --database bench_1m
 
 Creates (or reuses) the PostgreSQL database `--database` (default `briefing_articles_bench`) on
 127.0.0.1, migrates it, tops it up to `--articles` generated articles with
-`manage.py generate_archive`, then requests pages in-process with Django's test client and
-prints p50/p95 latency per kind of page. Bounded: `--requests` per kind (default 200).
+`manage.py generate_archive` (and `--copies` times that by copying them, minutes for a
+million), then times every class of search (rare, common, two words, phrase, or, not, each
+filter and their combinations) and the source, author and tag pages three ways, taking turns
+on each request: the design before issue 18 (bench/legacy_design.py), the same work today,
+and today's whole page through Django's test client. Prints p50/p95 per class and design.
+Bounded: `--requests` per class (default 100).
 """
 
 import argparse
@@ -30,7 +34,7 @@ def configure(database: str):
     logging.disable(logging.WARNING)  # a 404 is counted below, not logged
 
 
-def top_up(articles: int):
+def top_up(articles: int, copies: int = 1):
     from django.core.management import call_command
 
     from articles.models import Article
@@ -42,99 +46,190 @@ def top_up(articles: int):
         started = time.monotonic()
         call_command("generate_archive", articles=articles - have, seed=have + 1)
         print(f"generated in {time.monotonic() - started:.0f} s", flush=True)
+    if copies > 1 and have < articles * copies:
+        started = time.monotonic()
+        call_command("generate_archive", copies=copies)
+        print(f"copied in {time.monotonic() - started:.0f} s", flush=True)
     return Article.objects.count()
 
 
-def search_urls(rng: random.Random, count: int) -> dict[str, list[str]]:
-    from articles.generate import NEWS_WORDS
-    from articles.models import Source
-
-    sources = list(Source.objects.values_list("slug", flat=True)[:50])
-    common = NEWS_WORDS[:10]
-    middle = NEWS_WORDS[40:]
-    kinds = {
-        "search: one common word": lambda: rng.choice(common),
-        "search: two words": lambda: f"{rng.choice(middle)} {rng.choice(middle)}",
-        "search: phrase / or / -": lambda: rng.choice(
-            [
-                f'"{rng.choice(common)} {rng.choice(common)}"',
-                f"{rng.choice(middle)} or {rng.choice(middle)}",
-                f"{rng.choice(common)} -{rng.choice(common)}",
-            ]
-        ),
-        "search: word + source + dates": None,
-    }
-    urls = {}
-    for kind, make in kinds.items():
-        urls[kind] = []
-        for _ in range(count):
-            if make is None:
-                params = {
-                    "q": rng.choice(middle),
-                    "source": rng.choice(sources),
-                    "date_from": f"{rng.randint(2008, 2020)}-01-01",
-                    "date_to": "2026-12-31",
-                }
-            else:
-                params = {"q": make()}
-            urls[kind].append("/search/?" + urlencode(params))
-    return urls
-
-
-def page_urls(rng: random.Random, count: int) -> dict[str, list[str]]:
-    from django.db.models import Count
+def search_classes(rng: random.Random, count: int) -> dict[str, list[dict]]:
+    """Every class of query: the form's parameters for `count` searches of each."""
     from taggit.models import Tag
 
-    from articles.models import Article
+    from articles.generate import NEWS_WORDS, Vocabulary
+    from articles.models import Source
 
-    slugs = list(Article.objects.published().order_by("?").values_list("slug", flat=True)[:count])
+    sources = list(Source.objects.filter(slug__startswith="gen-").values_list("slug", flat=True))
     tags = list(
-        Tag.objects.filter(slug__startswith="gen-tag-")
-        .annotate(n=Count("taggit_taggeditem_items"))
-        .order_by("-n")
-        .values_list("slug", flat=True)[:200]
+        Tag.objects.filter(slug__startswith="gen-tag-").order_by("id").values_list("slug", "id")
     )
+    big_tags = [slug for slug, pk in tags[:200]]  # the generator's most used tags come first
+    rare = Vocabulary(random.Random(1)).words[5000:]  # in about 0.1 % of articles each
+    common, middle = NEWS_WORDS[:10], NEWS_WORDS[40:]
+    one = rng.choice
+    words = {
+        "one rare word": lambda: one(rare),
+        "one common word": lambda: one(common),
+        "two words": lambda: f"{one(middle)} {one(middle)}",
+        "phrase": lambda: f'"{one(common)} {one(common)}"',
+        "or": lambda: f"{one(middle)} or {one(middle)}",
+        "not": lambda: f"{one(common)} -{one(common)}",
+    }
+    since = lambda: f"{rng.randint(2008, 2020)}-01-01"  # noqa: E731
+    filters = {
+        "word + source": lambda: {"source": one(sources)},
+        "word + tag": lambda: {"tag": one(big_tags)},
+        "word + dates": lambda: {"date_from": since(), "date_to": "2026-12-31"},
+        "word + source + dates": lambda: {
+            "source": one(sources),
+            "date_from": since(),
+            "date_to": "2026-12-31",
+        },  # fmt: skip
+        "word + tag + dates": lambda: {"tag": one(big_tags), "date_from": since()},
+    }
+    classes = {f"search: {k}": [{"q": make()} for _ in range(count)] for k, make in words.items()}
+    for kind, make in filters.items():
+        classes[f"search: {kind}"] = [{"q": one(middle), **make()} for _ in range(count)]
+    return classes
+
+
+def page_classes(rng: random.Random, count: int) -> dict[str, list[tuple[str, str, int]]]:
+    """(kind, slug, page) of source, author and tag pages: the 200 most used tags."""
+    from taggit.models import Tag
+
+    from articles.models import Author, Source
+
+    tags = Tag.objects.filter(slug__startswith="gen-tag-").order_by("id")  # most used first
+    tags = list(tags.values_list("slug", flat=True))
+    sources = list(Source.objects.filter(slug__startswith="gen-").values_list("slug", flat=True))
+    authors = list(Author.objects.filter(slug__startswith="gen-").values_list("slug", flat=True))
+    owners = {"tag": tags[:200], "source": sources, "author": authors}
     return {
-        "article page": [f"/articles/{slug}/" for slug in slugs],
-        "list page (pages 1-20)": [f"/articles/?page={rng.randint(1, 20)}" for _ in range(count)],
-        "tag page (top 200 tags)": [f"/tags/{rng.choice(tags)}/" for _ in range(count)],
+        f"{kind} page (pages 1-5)": [
+            (kind, rng.choice(slugs), rng.randint(1, 5)) for _ in range(count)
+        ]  # fmt: skip
+        for kind, slugs in owners.items()
     }
 
 
-def measure(urls: list[str]) -> tuple[float, float, int]:
-    from django.test import Client
+def filters_of(params: dict):
+    from articles.forms import SearchForm
 
-    client = Client()
-    for url in urls[:5]:  # warm-up: connections, template and plan caches
-        client.get(url)
-    timings, errors = [], 0
-    for url in urls:
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-        errors += response.status_code != 200
-    quantiles = statistics.quantiles(timings, n=100)
-    return quantiles[49], quantiles[94], errors
+    form = SearchForm(params)
+    assert form.is_valid(), form.errors
+    return form.search_filters()
+
+
+def new_search(params: dict) -> None:
+    from articles.models import Article
+    from articles.search import headlines, ranked_ids
+
+    ids = ranked_ids(params["q"], filters_of(params))[:20]
+    headlines(list(Article.objects.with_byline().in_bulk(ids).values()), params["q"])
+
+
+def new_listing(kind: str, owner_id: int, page: int) -> None:
+    from articles.models import Article, ListingEntry
+    from articles.pagination import BoundedPaginator
+
+    entries = ListingEntry.objects.filter(kind=ListingEntry.Kind[kind.upper()], owner_id=owner_id)
+    ids = entries.order_by("-published_at", "-article").values_list("article", flat=True)
+    paginator = BoundedPaginator(ids, 20)
+    list(Article.objects.with_related().in_bulk(list(paginator.get_page(page).object_list)))
+
+
+def owner_id(kind: str, slug: str) -> int:
+    from taggit.models import Tag
+
+    from articles.models import Author, Source
+
+    model = {"tag": Tag, "source": Source, "author": Author}[kind]
+    return model.objects.get(slug=slug).pk
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+def quantiles(timings: list[float]) -> tuple[float, float]:
+    cut = statistics.quantiles(timings, n=100)
+    return cut[49], cut[94]
+
+
+def measure_class(calls: list[tuple]) -> list[tuple[float, float]]:
+    """p50/p95 of each design's call, the designs taking turns on each request (the same
+    load, the same caches), after a warm-up of five requests."""
+    for row in calls[:5]:
+        for call in row:
+            call()
+    timings = [[timed(call) for call in row] for row in calls]
+    return [quantiles(column) for column in zip(*timings, strict=True)]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--copies", type=int, default=1, help="see generate_archive --copies")
     parser.add_argument("--database", default=DATABASE)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--only", default="", help="only the classes whose name has this text")
     args = parser.parse_args()
     configure(args.database)
-    total = top_up(args.articles)
+    total = top_up(args.articles, args.copies)
+    import legacy_design
+    from django.test import Client
+
+    started = time.monotonic()
+    legacy_design.ensure_index()
+    print(f"today's GIN index on the article table ready in {time.monotonic() - started:.0f} s")
     rng = random.Random(42)
+    client = Client()
     print(f"\n{total:,} articles in {args.database}; {args.requests} requests per row")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"{'what':36} {'p50 ms':>8} {'p95 ms':>8} {'non-200':>8}")
-    for kind, urls in {**search_urls(rng, args.requests), **page_urls(rng, args.requests)}.items():
-        p50, p95, errors = measure(urls)
-        print(f"{kind:36} {p50:8.1f} {p95:8.1f} {errors:8d}", flush=True)
+    print("p50/p95 ms; before: the design before issue 18 (its queries); after: the same work")
+    print("(ids, a page of articles, snippets) today; page: the whole page through Django")
+    header = f"{'what':32} {'before p50/p95':>16} {'after p50/p95':>16} {'page p50/p95':>16}"
+    print(header, flush=True)
+    cpu = time.process_time()
+    for kind, searches in search_classes(rng, args.requests).items():
+        if args.only not in kind:
+            continue
+        calls = [
+            (
+                lambda p=params: legacy_design.search_page(p["q"], filters_of(p)),
+                lambda p=params: new_search(p),
+                lambda p=params: client.get("/search/?" + urlencode(p)),
+            )
+            for params in searches
+        ]
+        report(kind, measure_class(calls))
+    for kind, pages in page_classes(rng, args.requests).items():
+        if args.only not in kind:
+            continue
+        calls = []
+        for owner_kind, slug, page in pages:
+            pk = owner_id(owner_kind, slug)
+            url = f"/{owner_kind}s/{slug}/?page={page}"
+            calls.append(
+                (
+                    lambda k=owner_kind, o=pk, n=page: legacy_design.listing_page(k, o, n),
+                    lambda k=owner_kind, o=pk, n=page: new_listing(k, o, n),
+                    lambda u=url: client.get(u),
+                )
+            )
+        report(kind, measure_class(calls))
+    print(f"CPU time of this process (Django and the client): {time.process_time() - cpu:.0f} s")
     # The machine is shared: a load above its core count inflates every figure above.
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"load average during the run: {load} on {os.cpu_count()} cores")
+
+
+def report(kind: str, figures: list[tuple[float, float]]) -> None:
+    cells = " ".join(f"{p50:7.1f} /{p95:7.1f}" for p50, p95 in figures)
+    print(f"{kind:32} {cells}", flush=True)
 
 
 if __name__ == "__main__":

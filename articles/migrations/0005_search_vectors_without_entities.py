@@ -14,7 +14,7 @@ def recompute(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     last = Article.objects.order_by("-id").values_list("id", flat=True).first() or 0
     for start in range(1, last + 1, BATCH):
-        update_search_vectors(id_range=(start, start + BATCH))
+        update_search_vectors(id_range=(start, start + BATCH), entries=False)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,145 @@
+"""Each way a search finds its newest matches (articles/search_plans.py): the same results,
+its own query shape, the plan PostgreSQL runs for it, and the choice from the estimate."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles import search_plans
+from articles.search_plans import Filters, candidates, choose, estimate
+from tests.factories import ArticleFactory, SourceFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+PLANS = ["bitmap", "recent", "years", "tag"]
+
+
+@pytest.fixture
+def archive(db):
+    """Ferry articles over four years, newest last, half of them tagged and from one source;
+    one of every three mentions lighthouses too."""
+    now = timezone.now()
+    harbor = SourceFactory(name="Harbor Times", slug="harbor")
+    made = []
+    for n in range(24):
+        made.append(
+            ArticleFactory(
+                title=f"Ferry report {n}" + (" lighthouse" if n % 3 == 0 else ""),
+                published_at=now - datetime.timedelta(days=60 * (24 - n)),
+                source=harbor if n % 2 else SourceFactory(),
+                tag_names=["boats"] if n % 2 else [],
+            )
+        )
+    return made
+
+
+def ids(rows) -> list[int]:
+    return [pk for pk, rank in rows]
+
+
+def newest(articles, keep=lambda a: True, limit=5) -> list[int]:
+    chosen = sorted((a for a in articles if keep(a)), key=lambda a: a.published_at, reverse=True)
+    return [a.pk for a in chosen[:limit]]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_every_plan_finds_the_same_newest_matches(archive, plan):
+    from taggit.models import Tag
+
+    boats = Filters(tag_id=Tag.objects.get(name="boats").pk)
+    _, rows = candidates("ferry lighthouse", boats, 5, plan=plan)
+    expected = newest(archive, lambda a: "lighthouse" in a.title and a.source.slug == "harbor")
+    assert ids(rows) == expected
+
+
+@pytest.mark.parametrize("plan", ["bitmap", "recent", "years"])
+def test_every_plan_applies_source_and_dates(archive, plan):
+    harbor = archive[1].source
+    since = (timezone.now() - datetime.timedelta(days=400)).date()
+    filters = Filters(source_id=harbor.pk, date_from=since)
+    _, rows = candidates("ferry", filters, 50, plan=plan)
+    assert sorted(ids(rows)) == sorted(
+        a.pk for a in archive if a.source == harbor and a.original_date >= since
+    )
+
+
+# What marks each plan's SQL, and what PostgreSQL then does with it.
+SHAPES = {
+    "bitmap": ("interval '0'", "Bitmap Index Scan on articles_searchentry_"),
+    "recent": (") IS TRUE", "Index Scan using articles_searchentry_"),
+    "tag": ("FROM articles_listingentry AS l JOIN", "Index Only Scan"),
+}
+
+
+@pytest.mark.parametrize("plan", SHAPES)
+def test_each_plan_has_its_own_query_shape_and_postgresql_runs_it(archive, plan):
+    from taggit.models import Tag
+
+    mark, node = SHAPES[plan]
+    filters = Filters(tag_id=Tag.objects.get(name="boats").pk if plan == "tag" else None)
+    sql = search_plans.SHAPES[plan](filters)
+    assert mark in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be read whole
+        cursor.execute(f"EXPLAIN {sql}", search_plans._params("ferry", filters, 5))
+        explained = "\n".join(row[0] for row in cursor.fetchall())
+    assert node in explained
+    if plan == "recent":
+        assert "searchentry_vector" not in explained  # the vector is tested row by row
+
+
+def test_the_years_plan_reads_one_year_at_a_time_newest_first_and_stops_when_it_has_enough(
+    archive,
+):
+    with CaptureQueriesContext(connection) as captured:
+        _, rows = candidates("ferry", Filters(), 2, plan="years")
+    assert ids(rows) == newest(archive, limit=2)
+    searches = [q["sql"] for q in captured.captured_queries if "articles_searchentry" in q["sql"]]
+    assert len(searches) == 1  # this year's partition held both
+    assert f"e.published_at >= '{timezone.now().year}-01-01 00:00+00'" in searches[0]
+
+    with CaptureQueriesContext(connection) as captured:
+        _, rows = candidates("ferry", Filters(), 24, plan="years")
+    assert len(rows) == 24
+    assert len(captured.captured_queries) == search_plans.YEARS_ONE_BY_ONE + 1
+
+
+@pytest.mark.parametrize(
+    ("matches", "archive_size", "tagged", "plan"),
+    [
+        (40, 1_000_000, False, "bitmap"),
+        (4_000, 1_000_000, True, "bitmap"),
+        (900_000, 1_000_000, False, "recent"),
+        (30_000, 1_000_000, False, "years"),
+        (30_000, 1_000_000, True, "tag"),
+    ],
+)
+def test_the_plan_follows_the_estimate(matches, archive_size, tagged, plan):
+    assert choose(matches, archive_size, Filters(tag_id=1 if tagged else None)) == plan
+
+
+def test_postgresqls_estimate_tells_a_common_word_from_a_rare_one():
+    call_command("generate_archive", articles=1500, sources=5, authors=20, tags=10,
+                 stdout=StringIO())  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_searchentry")
+    common, rare = estimate("israel", Filters()), estimate("nosuchwordanywhere", Filters())
+    assert common > 1000 > 100 > rare
+    assert choose(rare, 1500, Filters()) == "bitmap"
+    assert choose(common * 1000, 1500 * 1000, Filters()) == "recent"  # at a million and a half
+
+
+def test_articles_before_2000_and_far_ahead_have_partitions_too(client):
+    ArticleFactory(
+        title="Zeppelin of 1995", published_at=datetime.datetime(1995, 5, 1, tzinfo=datetime.UTC)
+    )
+    ArticleFactory(
+        title="Zeppelin of 2090", published_at=datetime.datetime(2090, 5, 1, tzinfo=datetime.UTC)
+    )
+    for plan in PLANS[:3]:
+        _, rows = candidates("zeppelin", Filters(), 5, plan=plan)
+        assert len(rows) == 2
