@@ -24,7 +24,7 @@ from django.db import connection
 
 from articles.models import Article
 from articles.search import OWN_WEIGHTS, OWN_WORDS_OF_FIELDS, document_sql
-from stories import fingerprints, verdicts
+from stories import features, fingerprints, verdicts
 from stories.events import profile
 from stories.models import PairDecision
 
@@ -256,7 +256,7 @@ def texts_same_story(texts: list[Text]) -> set[tuple[int, int]]:
             frequencies[lexeme], total = df, documents
     vectors = {i: _weights(counts, total, frequencies) for i, counts in stems.items()}
     lowest = min(threshold(), verdicts.corroborated_threshold())
-    profiles = {}
+    sides = {}
     same = set()
     for i in sorted(vectors):
         for j in sorted(k for k in vectors if k > i):
@@ -266,8 +266,9 @@ def texts_same_story(texts: list[Text]) -> set[tuple[int, int]]:
             if score < lowest:
                 continue
             for k in (i, j):
-                if k not in profiles:
-                    profiles[k] = profile(texts[k].title, texts[k].text, texts[k].day)
-            if verdicts.judge(profiles[i], profiles[j], score).same:
+                if k not in sides:
+                    title, text, day = texts[k].title, texts[k].text, texts[k].day
+                    sides[k] = features.Side(title, text, day, profile(title, text, day))
+            if verdicts.judge(sides[i], sides[j], score).same:
                 same.add((i, j))
     return same

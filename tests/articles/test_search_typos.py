@@ -24,7 +24,7 @@ def test_wagnr_turky_finds_wagner_and_turkey_with_a_notice(client, seed_article)
     body = response.content.decode()
     assert seed_article.title in titles(response)
     assert "No articles found for “Wagnr Turky”" in body
-    assert "Showing results for “<strong>wagner turkey</strong>”" in body
+    assert "Showing results for <strong>“wagner turkey”</strong>" in body
     assert "<mark>Wagner</mark>" in body
 
 

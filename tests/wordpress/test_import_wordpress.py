@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from lxml import etree
 
-from articles.models import Article
+from articles.models import Article, SearchEntry
 from briefing.models import Briefing
 from stories.fingerprints import fingerprints_forget
 from stories.search import scored_candidates
@@ -294,6 +294,7 @@ def test_a_committed_import_is_searchable_and_a_stopped_refresh_is_caught_up(
     assert rewrite.pk in [pk for pk, _ in scored_candidates(seed)]
     # A run stopped after a chunk committed, before its refresh: the next run catches up.
     Article.objects.filter(pk__in=[seed.pk, rewrite.pk]).update(search_vector=None)
+    SearchEntry.objects.filter(article__in=[seed.pk, rewrite.pk]).delete()
     fingerprints_forget(article_ids=[seed.pk, rewrite.pk])
     assert not found_by_search(client, seed)
     report, _ = run_import(tmp_path)
