@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article
+from core import page_cache
 from intake.models import ArticleSnapshot
 from linkhealth import wayback
 from linkhealth.checker import NOT_FOUND, Outcome, Target, check_many
@@ -109,6 +110,12 @@ def link_record(*, link: ArticleLink, outcome: Outcome, now: datetime.datetime) 
     return link
 
 
+def readers_line(link: ArticleLink) -> tuple:
+    """What the article's read-full line shows readers of this record (see the template tag):
+    when it changes, cached pages that show the old line are out of date."""
+    return (link.is_dead, link.final_url, link.archive_url)
+
+
 def _write(links: list[ArticleLink]) -> None:
     ArticleLink.objects.bulk_update(links, CHECK_FIELDS, batch_size=WRITE_EVERY)
     links.clear()
@@ -159,16 +166,19 @@ def links_check(
     ArticleLink.objects.filter(pk__in=ids).update(next_check_at=now + LEASE)  # claimed
     deadline = time.monotonic() + (seconds or settings.LINKHEALTH_RUN_SECONDS)
     last_request: dict[str, float] = {}
+    readers_changed = False
     for start in range(0, len(ids), CHUNK):
         chunk = ArticleLink.objects.select_related("article").filter(
             pk__in=ids[start : start + CHUNK]
         )
         links = {link.pk: link for link in chunk}
         dead, unwritten = [], []
+        seen_before = {pk: readers_line(link) for pk, link in links.items()}
         for target, outcome in check_many(
             _targets(list(links.values())), deadline=deadline, last=last_request
         ):
             link = link_record(link=links[target.link_id], outcome=outcome, now=timezone.now())
+            readers_changed |= readers_line(link) != seen_before[link.pk]
             unwritten.append(link)
             if len(unwritten) >= WRITE_EVERY:
                 _write(unwritten)
@@ -180,9 +190,13 @@ def links_check(
                 progress(counts["checked"], len(ids))
         _write(unwritten)
         for link in dead:
-            counts["archived_found"] += archived_copy_find(link=link)
+            found = archived_copy_find(link=link)
+            counts["archived_found"] += found
+            readers_changed |= found
         if time.monotonic() >= deadline:
             break
+    if readers_changed:  # once a round, and only when some reader's line is different
+        page_cache.invalidate()
     unreached = ArticleLink.objects.filter(pk__in=ids, next_check_at=now + LEASE)
     unreached.update(next_check_at=now)  # due again at once: the next round starts with them
     return counts
@@ -232,6 +246,8 @@ def _archive_poll(link: ArticleLink, now) -> None:
         else:
             link.archive_status, link.archive_error = Archive.SAVED, ""
             link.archive_url, link.archive_captured_at = capture.url, capture.captured_at
+            if link.is_dead:  # its readers are shown this copy from now on
+                page_cache.invalidate()
     link.save()
 
 

@@ -9,8 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
 from linkhealth.models import ArticleLink
+from linkhealth.services import links_check
 from tests.factories import ArticleFactory
-from tests.linkhealth.conftest import STATES, article_in_state, captured_article
+from tests.linkhealth.conftest import (
+    REWRITTEN,
+    STATES,
+    Answer,
+    article_in_state,
+    captured_article,
+)
 
 pytestmark = pytest.mark.django_db
 ARCHIVED = "The original is no longer available — read the archived copy (captured 13 April 2023)"
@@ -94,3 +101,26 @@ def test_a_reader_sees_the_right_link_in_each_state(live_server, page, web, wayb
     line = page.locator("p.read-more")
     expect(line).to_contain_text(want_text)
     expect(line.get_by_role("link")).to_have_attribute("href", want_url)
+
+
+def test_a_reader_of_a_cached_page_sees_the_archived_copy_once_the_original_changes(
+    client, web, wayback
+):
+    """The article page is served from the readers' page cache; a check that changes what the
+    read-full line shows makes the cached page go, a check that changes nothing keeps it."""
+    wayback.archived[web.url("/soon-rewritten")] = "20230413000000"
+    article = captured_article(web, "/soon-rewritten")
+    links_check(article_ids=[article.pk])  # the original is fine
+    assert read_more(client, article)[1] == article.original_url  # now cached
+    with CaptureQueriesContext(connection) as cached:
+        client.get(article.get_absolute_url())
+    links_check(article_ids=[article.pk])  # fine again: nothing readers see changed
+    with CaptureQueriesContext(connection) as still_cached:
+        assert read_more(client, article)[1] == article.original_url
+    assert len(still_cached) == len(cached)
+
+    web.routes["/soon-rewritten"] = Answer(200, REWRITTEN)
+    links_check(article_ids=[article.pk])
+    text, url = read_more(client, article)
+    assert ARCHIVED in text.replace("\n", " ").replace("  ", " ")
+    assert url == f"http://web.archive.org/web/20230413000000/{article.original_url}"
