@@ -1,26 +1,8 @@
 """The "Editors" group gets every briefing permission (the articles app creates the same group)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist now.
-    app_config = apps.get_app_config("briefing")
-    app_config.models_module = True  # create_permissions skips apps without a models module
-    create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(*Permission.objects.filter(content_type__app_label="briefing"))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for editors in Group.objects.filter(name="Editors"):
-        editors.permissions.remove(*Permission.objects.filter(content_type__app_label="briefing"))
+from core.editors_group import editors_grant
 
 
 class Migration(migrations.Migration):
@@ -30,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [migrations.RunPython(*editors_grant("briefing"))]

@@ -1,22 +1,8 @@
 """The "Editors" group sees the link-health page and may ask for links to be checked again."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def grant(apps, schema_editor):
-    app_config = apps.get_app_config("linkhealth")
-    app_config.models_module = True  # create_permissions skips apps without a models module
-    create_permissions(app_config, verbosity=0, using=schema_editor.connection.alias)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="linkhealth", codename="view_articlelink"
-        )
-    )
+from core.editors_group import editors_grant
 
 
 class Migration(migrations.Migration):
@@ -26,4 +12,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(*editors_grant("linkhealth", ["view_articlelink"]))]
