@@ -3,13 +3,14 @@ what each path answers (status, headers, body, an optional delay), and reads bac
 it got (GET, HEAD and POST)."""
 
 import contextlib
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+
+from tests.loopback import LoopbackServer
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "intake"
 
@@ -26,7 +27,7 @@ class Answer:
     delay: float = 0.0
 
 
-class Web:
+class Web(LoopbackServer):
     def __init__(self):
         self.routes: dict[str, Answer | object] = {}
         self.requests: list[tuple[str, dict]] = []
@@ -67,13 +68,7 @@ class Web:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        super().__init__(Handler)
 
     def page(self, path: str, body: bytes = b"", **kwargs) -> str:
         self.routes[path] = Answer(body=body or article_page(), **kwargs)
@@ -88,5 +83,4 @@ def web(settings):
     server = Web()
     server.thread.start()
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    server.stop()

@@ -4,9 +4,8 @@ with Retry-After) and the availability API as the Internet Archive documents the
 
 import datetime
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,11 +17,12 @@ from linkhealth.models import ArticleLink
 from linkhealth.services import links_check
 from tests.factories import ArticleFactory
 from tests.intake.conftest import Answer, article_page, web  # noqa: F401  (the `web` fixture)
+from tests.loopback import LoopbackServer
 
 CAPTURED = "20230412093000"
 
 
-class Wayback:
+class Wayback(LoopbackServer):
     """SPN2: POST /save (form `url`, `Authorization: LOW key:secret`) -> {"url", "job_id"};
     GET /save/status/<job_id> -> {"status": "pending" | "success" | "error", ...}; 429 with
     Retry-After while `throttle` > 0. Availability: GET /wayback/available?url=&timestamp=."""
@@ -94,13 +94,7 @@ class Wayback:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        super().__init__(Handler)
 
 
 @pytest.fixture
@@ -111,8 +105,7 @@ def wayback(settings):
     settings.WAYBACK_AVAILABILITY_URL = server.url("/wayback/available")
     settings.WAYBACK_ACCESS_KEY, settings.WAYBACK_SECRET_KEY = "access", "secret"
     yield server
-    server.server.shutdown()
-    server.server.server_close()
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
