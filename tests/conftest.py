@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations import RunPython
 from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
@@ -66,12 +67,13 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 # Rows that data migrations make. A transactional test (browser tests, worker subprocesses) ends
-# with a flush that empties every table, so they are made again, by the same migration code.
+# with a flush that empties every table, so they are made again, by the same migration code
+# (each migration's RunPython operations, forwards).
 DATA_MIGRATIONS = [
-    ("articles.migrations.0003_editors_group", "create_editors"),
-    ("briefing.migrations.0003_editors_group_permissions", "grant"),
-    ("intake.migrations.0002_editors_group_permissions", "grant"),
-    ("linkhealth.migrations.0002_editors_group_permissions", "grant"),
+    "articles.migrations.0003_editors_group",
+    "briefing.migrations.0003_editors_group_permissions",
+    "intake.migrations.0002_editors_group_permissions",
+    "linkhealth.migrations.0002_editors_group_permissions",
 ]
 
 
@@ -94,8 +96,10 @@ def _data_migrations_survive_flushes(request):
         return
     state_apps = MigrationLoader(connection).project_state().apps
     schema_editor = SimpleNamespace(connection=connection)
-    for module, function in DATA_MIGRATIONS:
-        getattr(import_module(module), function)(state_apps, schema_editor)
+    for module in DATA_MIGRATIONS:
+        for operation in import_module(module).Migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(state_apps, schema_editor)
 
 
 @pytest.fixture(autouse=True)
