@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import EDITOR_PASSWORD
 from tests.quality.test_accessibility import BLOCKING, axe_violations, describe
@@ -19,7 +20,7 @@ def test_the_dashboard_has_no_serious_or_critical_axe_violation(
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/dashboard/")
     page.locator("details.chart-numbers").first.locator("summary").click()  # open a table
-    assert page.get_by_role("img", name="Signups").count() == 1
+    expect(page.get_by_role("img", name="Signups")).to_have_count(1)
     found = {}
     for scheme in ["light", "dark"]:
         page.emulate_media(color_scheme=scheme)

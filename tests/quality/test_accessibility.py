@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from articles.models import Article
 from subscribers.models import Subscriber
@@ -174,8 +175,8 @@ def test_without_javascript_a_reader_can_read_a_briefing_and_subscribe(site, bro
     page = browser_without_js
     page.goto(site["url"] + "/")
     page.get_by_role("link", name="Leaked US military document").first.click()
-    assert page.url.endswith(site["article"])
-    assert page.get_by_role("link", name="Read the full article").count() >= 1
+    page.wait_for_url("**" + site["article"])  # the page loaded, not only begun
+    expect(page.get_by_role("link", name="Read the full article").first).to_be_visible()
 
     page.goto(site["url"] + "/subscribe/")
     form = page.locator("main form")
