@@ -1,23 +1,22 @@
 """What /metrics' instrumentation costs a request: CPU time with it and without, on a trivial
 and a real page, measured so that a shared machine cannot fake the answer.
 
-1. In one process (Django's test client, no network), on PostgreSQL with the demo data, in
-   Prometheus multiprocess mode (values in files, as under gunicorn): many rounds, each a short
-   batch of each URL with the metrics on and one with them off (METRICS_ENABLED, in turns, the
-   order swapped every round), CPU time of this process (time.process_time, every thread: the
-   thread that writes the values each second included). Each round gives a paired ratio; the
-   median of those ratios, its 95 % confidence interval and quartiles are printed, and the
-   ratio of the totals (which also holds the rare slow batches the median leaves out).
+1. In one process, through Django's WSGI handler as gunicorn calls it, in Prometheus
+   multiprocess mode (values in files, as under gunicorn), on PostgreSQL with the demo data:
+   three stacks (metrics on, off, and off again as a control) taking turns request by
+   request; each request's CPU time (time.process_time: every thread of the process, the one
+   that writes the figures each second included); lower quartile and median per stack.
 2. The middleware alone around a view that does nothing: its own CPU cost in microseconds.
-3. Over loopback: two gunicorn servers side by side (1 sync worker each, --no-control-socket,
-   stopped at the end), one with METRICS_ENABLED=false, fed in alternating slices; CPU time of
-   each worker process per request from /proc/<pid>/task/*/schedstat (nanoseconds), paired per
-   slice as in 1.
+3. --instructions N: instructions per request counted by valgrind's callgrind, metrics on and
+   off: the one figure other programs on the machine cannot change.
+4. --loopback N: two gunicorn servers side by side (1 sync worker each, --no-control-socket,
+   stopped at the end), one with METRICS_ENABLED=false; each worker's CPU time per request
+   from /proc/<pid>/task/*/schedstat.
 
-    .venv/bin/python bench/bench_metrics.py [--rounds 300] [--batch 20] [--slices 40]
+    .venv/bin/python bench/bench_metrics.py [--requests 5000] [--instructions 50] [--loopback N]
 
-BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_metrics) is emptied and
-reloaded with the demo fixtures.
+--requests 0 skips 1. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_metrics)
+is emptied and reloaded with the demo fixtures.
 """
 
 import argparse
@@ -71,25 +70,34 @@ def summary(name: str, off: list[float], on: list[float]) -> None:
     )  # fmt: skip
 
 
+def metrics_switch(enabled: bool) -> None:
+    """settings.METRICS_ENABLED = enabled, as a test's settings change does it: with the signal
+    that core.metrics listens to (it reads the setting once, not on every count)."""
+    from django.conf import settings
+    from django.core.signals import setting_changed
+
+    settings.METRICS_ENABLED = enabled
+    setting_changed.send(sender=None, setting="METRICS_ENABLED", value=enabled, enter=True)
+
+
 def in_process(requests: int) -> None:
     """Django's WSGI handler as gunicorn calls it: one stack with the metrics and two without
     (the second, a control: what two identical stacks differ by here and now); each request's
     CPU time on its own, in triples (one of each, in a rotating order)."""
-    from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
     stacks = {"off": False, "control": False, "on": True}
     handlers = {}
     for stack, enabled in stacks.items():
-        settings.METRICS_ENABLED = enabled
+        metrics_switch(enabled)
         handlers[stack] = WSGIHandler()  # its middleware chain, with or without the metrics
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
     environs = {path: factory.get(path).environ for _, path in URLS}
 
     def request(stack: str, path: str) -> float:
         """One request's CPU time (the handler, its response's iteration and close)."""
-        settings.METRICS_ENABLED = stacks[stack]  # the page cache's hit counter, on or off
+        metrics_switch(stacks[stack])  # the page cache's hit counter, on or off
         environ = environs[path].copy()
         start = time.process_time()
         response = handlers[stack](environ, lambda status, headers: None)
@@ -110,7 +118,7 @@ def in_process(requests: int) -> None:
         for name, path in URLS:
             for stack in orders[n % 3]:
                 times[(name, stack)].append(request(stack, path))
-    settings.METRICS_ENABLED = True
+    metrics_switch(True)
     print(f"\nin one process, CPU time per request ({requests} requests per URL and stack):")
     for name, _ in URLS:
         summary(name, times[(name, "off")], times[(name, "on")])
@@ -197,13 +205,12 @@ def over_loopback(database_url: str, requests: int, metrics_dir: str) -> None:
 def instructions_child(stack: str, requests: int) -> None:
     """Under callgrind (see instructions()): each URL warmed, then `requests` of it between two
     calls of getppid(), at which callgrind writes out the instructions counted so far."""
-    from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
     from django.test import RequestFactory
 
     from core import metrics
 
-    settings.METRICS_ENABLED = stack == "on"
+    metrics_switch(stack == "on")
     # valgrind runs ~50 times slower: a flush a second would come every few requests instead
     # of every few thousand. The figures are written once, at the end, outside the counts.
     metrics.FLUSH_SECONDS = 3600
@@ -284,7 +291,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as metrics_dir:
         common.django_setup(base_env(database_url) | {"PROMETHEUS_MULTIPROC_DIR": metrics_dir})
-        in_process(args.requests)
+        if args.requests:
+            in_process(args.requests)
         middleware_alone()
         from core import metrics
 
