@@ -1,5 +1,7 @@
 """/metrics in one process: who may scrape it, and what it counts."""
 
+import threading
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -118,3 +120,35 @@ def test_another_app_adds_its_figures_through_the_metrics_collect_signal(scrape)
     finally:
         metrics_collect.disconnect(feed_figures)
     assert total(samples, "briefing_feed_polls", result="failed") == 2
+
+
+def test_requests_recorded_while_flushes_run_are_each_counted_once():
+    """Two threads record requests while two others flush (the flushing thread and scrapes):
+    every request reaches the counter once, none lost between a flush's take and its write."""
+    from core import metrics
+
+    route = "test:concurrent_flushes"
+    counter = metrics.REQUESTS.labels(route, "GET", "200")
+    before = counter._value.get()
+    done = threading.Event()
+
+    def record():
+        for _ in range(20_000):
+            metrics.record_request(route, "GET", 200, 0.001, 1, 0.0001)
+
+    def flush():
+        while not done.is_set():
+            metrics.flush()
+
+    recorders = [threading.Thread(target=record) for _ in range(2)]
+    flushers = [threading.Thread(target=flush) for _ in range(2)]
+    for thread in flushers + recorders:
+        thread.start()
+    for thread in recorders:
+        thread.join()
+    done.set()
+    for thread in flushers:
+        thread.join()
+    metrics.flush()
+    assert counter._value.get() - before == 40_000
+    assert metrics.DB_QUERIES.labels(route)._value.get() >= 40_000
