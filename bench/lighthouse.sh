@@ -42,13 +42,15 @@ trap cleanup EXIT
 port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export DEBUG=false HTTPS=false LOG_LEVEL=WARNING
 export SECRET_KEY="lighthouse-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-# PostgreSQL as in production when the local server answers (a throw-away database), else SQLite.
+# A throw-away database on the local PostgreSQL, as in production. (Not the embedded server of
+# development: the demo data would be loaded into the developer's own database.)
 if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_db="briefing_lighthouse_$$"
   createdb -h 127.0.0.1 -U postgres "$pg_db"
   export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$pg_db"
 else
-  export DATABASE_URL="sqlite:///$work/lighthouse.sqlite3"
+  echo "lighthouse.sh: needs a PostgreSQL server on 127.0.0.1:5432 (trust auth, user postgres)" >&2
+  exit 2
 fi
 export STATIC_ROOT="$work/static"
 export ALLOWED_HOSTS=127.0.0.1 SITE_URL="http://127.0.0.1:$port"

@@ -1,6 +1,8 @@
-"""`make run` (manage.py dev): the site and a worker in one terminal. A briefing scheduled a
-moment ahead goes live and is emailed (printed by the worker) with links to the port served;
-Ctrl-C stops both. The demo goes into an empty database only, with an account per role."""
+"""`make run` (manage.py dev): the site (its pages and the admin) and a worker in one terminal,
+on the embedded PostgreSQL when the tests run without DATABASE_URL (.ci/embedded_smoke runs
+this file so). A briefing scheduled a moment ahead goes live and is emailed (printed by the
+worker) with links to the port served; Ctrl-C stops both. The demo goes into an empty
+database only, with an account per role."""
 
 import datetime
 import os
@@ -72,6 +74,8 @@ def test_a_briefing_scheduled_a_moment_ahead_goes_live_and_is_emailed(dev):
     assert "editor / editor" in output and "admin / admin" in output
     robots = answers(f"{dev.url}/robots.txt").decode()
     assert f"Sitemap: {dev.url}/sitemap.xml" in robots  # SITE_URL follows the port served
+    admin = answers(f"{dev.url}/admin/").decode()  # redirected to the login page, served
+    assert 'name="username"' in admin and 'name="password"' in admin
 
     with transaction.atomic():
         briefing = Briefing.objects.create(date=timezone.localdate(), email_subscribers=True)

@@ -19,7 +19,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "name",
-    ['=HYPERLINK("https://evil.example","Click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"],
+    [
+        '=HYPERLINK("https://evil.example","Click")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "\t=1+1",  # a tab or a carriage return first: some spreadsheets skip it, then compute
+        "\r=1+1",
+    ],
 )
 def test_the_export_never_hands_a_spreadsheet_a_formula(admin_client, name):
     SubscriberFactory(email="=cmd@example.org", name=name)

@@ -14,6 +14,7 @@ from lxml import etree
 
 from articles.models import Article, SearchEntry
 from briefing.models import Briefing
+from linkhealth.models import ArticleLink
 from stories.fingerprints import fingerprints_forget
 from stories.search import scored_candidates
 from wordpress.models import ImportedPost, LegacyRedirect
@@ -164,6 +165,24 @@ def test_the_printed_report_gives_the_same_numbers(media, tmp_path):
     assert "Export: 14 items in the file, 14 read" in printed
     assert "Imported as draft for review: 5" in printed
     assert "Total: 14 of 14 items — they add up" in printed
+
+
+def test_the_progress_bar_counts_every_item_of_the_export(media, tmp_path):
+    progress = StringIO()
+    call_command("import_wordpress", str(EXPORT), "--media-dir", str(UPLOADS), stderr=progress,
+                 stdout=StringIO())  # fmt: skip
+    last = progress.getvalue().strip().splitlines()[-1]
+    assert re.match(r"Importing \[#{30}\] 14/14 items \(", last), last
+
+
+def test_an_export_of_wordpress_3_in_wxr_1_1_imports_the_same(media, tmp_path):
+    """WordPress 3.x writes WXR 1.1: the same elements under the 1.1 namespaces."""
+    old = tmp_path / "export-wxr-1.1.xml"
+    text = EXPORT.read_text().replace("/export/1.2/", "/export/1.1/")
+    old.write_text(text.replace("<wp:wxr_version>1.2<", "<wp:wxr_version>1.1<"))
+    report, _ = run_import(tmp_path, old)
+    assert report["articles"] == {"created": 11, "updated": 0, "duplicate_original_url": 1}
+    assert report["adds_up"] is True
 
 
 def test_unreadable_posts_become_drafts_with_their_whole_text_and_a_reason(imported):
@@ -420,3 +439,20 @@ def test_a_post_twice_in_the_export_is_imported_once_and_counted(media, tmp_path
     assert report["items"]["skipped"]["the same post id twice in the export"] == 1
     assert report["adds_up"] is True and report["items"]["total"] == 15
     assert Article.objects.filter(title=SEED_TITLE).count() == 1
+
+
+def test_imported_articles_are_due_for_the_link_checker_and_queued_for_the_archive(
+    media, tmp_path, settings
+):
+    """The import bulk-inserts (no signal fires): the checker's next round enrolls every
+    article, due at once, and queues it for the Wayback Machine when submitting is on."""
+    settings.WAYBACK_SUBMIT = True
+    run_import(tmp_path)
+    imported = Article.objects.count()
+    assert imported >= 11 and not ArticleLink.objects.exists()
+    out = StringIO()
+    call_command("check_links", "--dry-run", stdout=out)
+    assert f"{imported} link(s) are due; none was checked (dry run)." in out.getvalue()
+    links = ArticleLink.objects.all()
+    assert links.count() == imported
+    assert {link.archive_status for link in links} == {ArticleLink.Archive.PENDING}
