@@ -54,6 +54,11 @@ CACHE_LOOKUPS = Counter(
     "Lookups in our caches, by cache and hit or miss.",
     ["cache", "result"],
 )
+FEED_POLLS = Counter(
+    "briefing_feed_polls",
+    "Feed polls by result: read (an answer with content), not_modified (304) or failed.",
+    ["result"],
+)
 DELIVERIES_RECORDED = Counter(
     "briefing_deliveries_recorded",
     "Delivery results written by the workers, by kind and the state written (sent, failed...).",

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.normalize import normalize_url
+from core import metrics
 from intake.fetch import FetchError, fetch
 from intake.models import Feed, FeedItem
 
@@ -226,6 +227,11 @@ def _record(outcomes: list[Outcome], now: datetime.datetime) -> dict:
         FeedItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=500)
     if items:
         counts["new_items"] = FeedItem.objects.filter(fetched_at__gte=written).count()
+    read = counts["feeds"] - counts["errors"] - counts["not_modified"]
+    for result, amount in (("read", read), ("not_modified", counts["not_modified"]),
+                           ("failed", counts["errors"])):  # fmt: skip
+        if amount:
+            metrics.count(metrics.FEED_POLLS, result, amount=amount)
     return counts
 
 

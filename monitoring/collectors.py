@@ -12,7 +12,7 @@ from prometheus_client.registry import Collector
 
 from core.queue import tasks_waiting
 from core.signals import metrics_collect
-from subscribers.models import BriefingSend, Delivery, Subscriber
+from subscribers.models import BriefingSend, Delivery, DeliveryEvent, Subscriber
 
 RECENT_SENDS = 5  # besides every unfinished one
 
@@ -144,3 +144,28 @@ class ProductCollector(Collector):
             "Permanent failures counted against still-mailed subscribers (reset by a delivery).",
             value=events["soft_bounces"] or 0,
         )
+        yield from self.provider_events(day_ago)
+
+    def provider_events(self, day_ago):
+        """What the mail provider's webhooks reported: bounces, complaints, rejections..."""
+        rows = {
+            kind: (kept, last_day)
+            for kind, kept, last_day in DeliveryEvent.objects.values_list("type")
+            .annotate(kept=Count("pk"), last_day=Count("pk", filter=Q(received_at__gte=day_ago)))
+            .order_by()
+        }  # fmt: skip
+        kept = GaugeMetricFamily(
+            "briefing_provider_events",
+            "Events the mail provider reported (webhooks), by type: bounced, complained...",
+            labels=["type"],
+        )
+        last_day = GaugeMetricFamily(
+            "briefing_provider_events_last_24h",
+            "Events the mail provider reported in the last 24 hours, by type.",
+            labels=["type"],
+        )
+        for kind in DeliveryEvent.Type.values:
+            kept.add_metric([kind], rows.get(kind, (0, 0))[0])
+            last_day.add_metric([kind], rows.get(kind, (0, 0))[1])
+        yield kept
+        yield last_day

@@ -8,10 +8,10 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily
 
 from core.signals import metrics_collect
-from subscribers.models import Delivery, Subscriber
+from subscribers.models import Delivery, DeliveryEvent, Subscriber
 from subscribers.services import briefing_send_create
 from tests.core.test_health_worker import enqueued
-from tests.factories import SubscriberFactory
+from tests.factories import SourceFactory, SubscriberFactory
 from tests.monitoring.conftest import parse_metrics, total
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,38 @@ def test_requests_recorded_while_flushes_run_are_each_counted_once():
     metrics.flush()
     assert counter._value.get() - before == 40_000
     assert metrics.DB_QUERIES.labels(route)._value.get() >= 40_000
+
+
+def test_feeds_their_polls_and_the_inbox_are_on_the_metrics(scrape, settings, free_port):
+    """A poll that fails (nothing listens at the feed's address) is counted by the process
+    that polled; the feeds' states and the inbox are read from the database."""
+    from core import metrics
+    from intake.models import Feed, FeedItem
+    from intake.polling import feeds_poll
+
+    settings.INTAKE_ALLOWED_HOSTS = ["127.0.0.1"]
+    source = SourceFactory()
+    before = scrape()
+    broken = Feed.objects.create(source=source, url=f"http://127.0.0.1:{free_port()}/feed.xml")
+    Feed.objects.create(source=source, url="https://example.org/old.xml", status="stopped")
+    FeedItem.objects.create(feed=broken, guid="1", url="https://example.org/a", title="A",
+                            published_at=timezone.now())  # fmt: skip
+    assert feeds_poll()["errors"] == 1
+    metrics.flush()
+    after = scrape()
+    polls = "briefing_feed_polls_total"
+    assert total(after, polls, result="failed") - total(before, polls, result="failed") == 1
+    assert total(after, "briefing_feeds", status="active") == 1
+    assert total(after, "briefing_feeds", status="stopped") == 1
+    assert total(after, "briefing_feeds_failing") == 1
+    assert total(after, "briefing_feed_inbox_items") == 1
+
+
+def test_bounces_and_complaints_from_the_provider_are_on_the_metrics(scrape):
+    kinds = [DeliveryEvent.Type.COMPLAINED, DeliveryEvent.Type.BOUNCED, DeliveryEvent.Type.BOUNCED]
+    for number, kind in enumerate(kinds):
+        DeliveryEvent.objects.create(provider="postmark", event_id=str(number), type=kind)
+    samples = scrape()
+    assert total(samples, "briefing_provider_events", type="bounced") == 2
+    assert total(samples, "briefing_provider_events_last_24h", type="complained") == 1
+    assert total(samples, "briefing_provider_events", type="rejected") == 0
