@@ -70,9 +70,6 @@ def summary(name: str, off: list[float], on: list[float]) -> None:
     )  # fmt: skip
 
 
-_parked_timers: list = []  # the metrics stack's query timer while another stack runs
-
-
 def metrics_switch(enabled: bool) -> None:
     """settings.METRICS_ENABLED = enabled, as a test's settings change does it: with the signal
     that core.metrics listens to (it reads the setting once, not on every count)."""
@@ -81,20 +78,6 @@ def metrics_switch(enabled: bool) -> None:
 
     settings.METRICS_ENABLED = enabled
     setting_changed.send(sender=None, setting="METRICS_ENABLED", value=enabled, enter=True)
-    # The stack with the metrics leaves its query timer on this thread's connection between
-    # its requests (as a gunicorn worker does): off it while the other stacks run.
-    from django.db import connection
-
-    from monitoring.middleware import QueryTimer
-
-    wrappers = connection.execute_wrappers
-    timers = [wrapper for wrapper in wrappers if isinstance(wrapper, QueryTimer)]
-    parked = _parked_timers
-    if enabled and parked and not timers:
-        wrappers.insert(0, parked.pop())
-    elif not enabled and timers:
-        wrappers.remove(timers[0])
-        parked.append(timers[0])
 
 
 def in_process(requests: int) -> None:

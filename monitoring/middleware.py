@@ -53,17 +53,14 @@ class MetricsMiddleware:
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
         self.thread = threading.local()
 
-    def thread_timer(self) -> QueryTimer:
-        """This thread's query timer, put once at the bottom of its connection's wrappers.
+    def thread_state(self) -> tuple[list, QueryTimer]:
+        """This thread's database connection's list of wrappers, and a timer to put on it.
 
         Looking the connection up costs 2 us a request (asgiref's Local); its DatabaseWrapper,
-        and so its list of wrappers, stays the same for the thread's life. The timer stays on
-        it between requests (each request starts it from zero), which spares every request a
-        push and a pop.
+        and so that list, stays the same for the thread's life: looked up once per thread.
         """
-        timer = self.thread.timer = QueryTimer()
-        connection.execute_wrappers.insert(0, timer)
-        return timer
+        state = self.thread.state = (connection.execute_wrappers, QueryTimer())
+        return state
 
     def __call__(self, request):
         # Every line here runs on every request, on memory the request has not touched yet
@@ -73,12 +70,19 @@ class MetricsMiddleware:
             return metrics_view(request)
         start = perf_counter()
         try:
-            timer = self.thread.timer
+            wrappers, timer = self.thread.state
         except AttributeError:
-            timer = self.thread_timer()
+            wrappers, timer = self.thread_state()
         timer.count = 0
         timer.seconds = 0.0
-        response = self.get_response(request)
+        # connection.execute_wrapper(timer) without its context manager's cost: the same push
+        # and pop of the connection's list of wrappers (a timer left on it would pile up, one
+        # per handler, in a process that builds several: the test client does).
+        wrappers.append(timer)
+        try:
+            response = self.get_response(request)
+        finally:
+            wrappers.pop()
         seconds = perf_counter() - start
         match = request.resolver_match
         method = request.method

@@ -187,3 +187,13 @@ def test_bounces_and_complaints_from_the_provider_are_on_the_metrics(scrape):
     assert total(samples, "briefing_provider_events", type="bounced") == 2
     assert total(samples, "briefing_provider_events_last_24h", type="complained") == 1
     assert total(samples, "briefing_provider_events", type="rejected") == 0
+
+
+def test_a_process_of_many_handlers_leaves_no_query_timer_on_the_connection():
+    """The test client builds a handler (and a metrics middleware) per client: each request
+    takes its timer off the connection again, so none piles up."""
+    from django.db import connection
+
+    for _ in range(50):
+        assert Client().get("/articles/").status_code == 200
+    assert connection.execute_wrappers == []
