@@ -210,7 +210,14 @@ class EmbeddedPostgres:
     @contextmanager
     def _lock(self):
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.var_dir / "postgres.lock", "a") as lock:
+        try:
+            lock = open(self.var_dir / "postgres.lock", "a")  # noqa: SIM115 (closed below)
+        except PermissionError as error:
+            raise RuntimeError(
+                f"{self.var_dir} belongs to another user (was `make run` started with sudo?): "
+                "run `sudo make clean` once, or use that user."
+            ) from error
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
