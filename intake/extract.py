@@ -7,6 +7,7 @@ The choices here were measured on the tuning half of the extraction benchmark
 (bench/bench_extraction.py) and checked on the other half.
 """
 
+import collections
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
@@ -54,6 +55,9 @@ EMBED_XPATH = (
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
+# A line of the plain setting is the precise one's with words put back if it has at most this many
+# times its words.
+FULLER_MAX_RATIO = 1.5
 # With this many <article> elements, those without the headline are other articles' teasers.
 OTHER_ARTICLES_MIN = 3
 # When readability finds this many times more text that contains all of trafilatura's, the
@@ -198,14 +202,44 @@ def _trafilatura_lines(page: Page, url: str, **options) -> list[str]:
     return [line for line in (text or "").split("\n") if line.strip()]
 
 
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    remaining = iter(long)
+    return all(token in remaining for token in short)
+
+
+def _fuller_version(line: str, fuller: list[str], start: int) -> int | None:
+    """Where `fuller` has `line` with words put back (trafilatura's precise setting cuts some
+    links' text out of a sentence: "reported that [the NFL will fine him] for his role"): the
+    first of the next lines whose words hold the line's words in order."""
+    tokens = words(line.lower())
+    if len(tokens) < LINK_LINE_MIN_WORDS:
+        return None
+    for position in range(start, min(len(fuller), start + GAP_LINES + 1)):
+        theirs = words(fuller[position].lower())
+        if len(tokens) < len(theirs) <= FULLER_MAX_RATIO * len(tokens) and _subsequence(
+            tokens, theirs
+        ):
+            return position
+    return None
+
+
 def _fill_gaps(lines: list[str], fuller: list[str]) -> list[str]:
-    """`lines` with the lines `fuller` has between two of them (at most GAP_LINES in a row)."""
-    where = {}
+    """`lines` with the lines `fuller` has between two of them (at most GAP_LINES in a row),
+    and with fuller's version of a line that lost words."""
+    where = collections.defaultdict(list)
     for position, line in enumerate(fuller):
-        where.setdefault(_normal(line), position)
+        where[_normal(line)].append(position)
     filled, previous = [], None
     for line in lines:
-        position = where.get(_normal(line))
+        start = 0 if previous is None else previous + 1
+        # a line said twice (a tweet's "— Name (@name) date") is the next one of its copies
+        # (a line without words, a table's "|---|", is no landmark)
+        copies = where.get(_normal(line) or None, ())
+        position = next((p for p in copies if p >= start), None)
+        if position is None:
+            position = _fuller_version(line, fuller, start)
+            if position is not None:
+                line = fuller[position]
         if position is not None:
             if previous is not None and 0 < position - previous - 1 <= GAP_LINES:
                 filled.extend(fuller[previous + 1 : position])

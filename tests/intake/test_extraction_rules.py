@@ -1,0 +1,31 @@
+"""The rules intake/extract.py adds to trafilatura's answers, each on the lines it works on."""
+
+from intake import extract
+
+
+def test_a_line_the_precise_setting_cut_words_from_comes_back_whole():
+    precise = ["The vote was close.", "The mayor said that for the council's sake she would wait."]
+    plain = [
+        "The vote was close.",
+        "The mayor said that the budget would pass for the council's sake she would wait.",
+    ]
+    assert extract._fill_gaps(precise, plain) == plain
+
+
+def test_a_line_said_twice_fills_no_gap_from_its_first_copy():
+    signature = "— The Senate (@Senate) October 9, 2018"
+    precise = ["See the posts:", "First post text here.", signature, "Second post.", signature]
+    plain = [*precise, "Click to subscribe to our newsletter"]
+    assert extract._fill_gaps(precise, plain) == precise
+
+
+def test_a_line_without_words_is_no_landmark_for_the_gaps():
+    precise = ["Defence", "| Pos | Player |", "|---|---|", "| DL | Ogunjobi |", "- He played."]
+    plain = ["Defence", "| Pos | Player |", "| DL | Ogunjobi |", "- He played.", "- ", "Other"]
+    assert extract._fill_gaps(precise, plain) == precise
+
+
+def test_the_gaps_between_two_kept_lines_are_filled_from_the_plain_setting():
+    precise = ["First paragraph of the story.", "Third paragraph of the story."]
+    plain = ["First paragraph of the story.", "A subheading", "Third paragraph of the story."]
+    assert extract._fill_gaps(precise, plain) == plain
