@@ -52,6 +52,13 @@ EMBED_XPATH = (
     '//blockquote[contains(@class,"twitter-tweet") or contains(@class,"instagram-media")'
     ' or contains(@class,"tiktok-embed")]'
 )
+# Inside a sentence, a name that opens a card on hover (a person's latest headlines): the card
+# sits in the page inside the name's own wrapper, hidden until then. The name stays.
+HOVER = (
+    'contains(@class,"rollover") or contains(@class,"tooltip") or contains(@class,"popover")'
+    ' or contains(@class,"hovercard")'
+)
+HOVER_CARD_XPATH = f"//p//*[{HOVER}]//*[({HOVER}) and (.//a or .//img)]"
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
@@ -131,6 +138,9 @@ def _page(html: str) -> Page:
         return Page(html, set())
     links = {_normal(a.text_content()) for a in doc.iter("a")} - {""}
     _drop_other_articles(doc)
+    for card in doc.xpath(HOVER_CARD_XPATH):
+        if card.getparent() is not None:
+            card.drop_tree()
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote

@@ -1,6 +1,7 @@
 """The rules intake/extract.py adds to trafilatura's answers, each on the lines it works on."""
 
 from intake import extract
+from tests.intake.conftest import DATA
 
 
 def test_a_line_the_precise_setting_cut_words_from_comes_back_whole():
@@ -29,3 +30,12 @@ def test_the_gaps_between_two_kept_lines_are_filled_from_the_plain_setting():
     precise = ["First paragraph of the story.", "Third paragraph of the story."]
     plain = ["First paragraph of the story.", "A subheading", "Third paragraph of the story."]
     assert extract._fill_gaps(precise, plain) == plain
+
+
+def test_a_names_hover_card_of_headlines_stays_out_of_the_sentence():
+    page = (DATA / "article-with-hover-card.html").read_text(encoding="utf-8")
+    body = extract.extract(page, "https://coastal-ledger.example/2024/11/20/sea-wall-delay")
+    first = body.paragraphs[0]
+    assert "after councillor Ada Brook asked for a second survey" in " ".join(first.split())
+    assert "Budget talks stall" not in body.body_text
+    assert "Record tide" not in body.body_text
