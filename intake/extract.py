@@ -59,6 +59,14 @@ HOVER = (
     ' or contains(@class,"hovercard")'
 )
 HOVER_CARD_XPATH = f"//p//*[{HOVER}]//*[({HOVER}) and (.//a or .//img)]"
+# Text standing bare at the start of a container, before a line break or a block, of at least this
+# many words, is a paragraph.
+BARE_TEXT_MIN_WORDS = 10
+BREAKS = {
+    "br", "p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "center", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "aside", "header", "footer", "nav",
+    "form", "iframe", "script", "style", "noscript",
+}  # fmt: skip
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
@@ -123,6 +131,29 @@ def _drop_other_articles(doc) -> None:
             article.drop_tree()
 
 
+def _wrap_bare_openings(doc) -> None:
+    """A container whose text opens bare, before any paragraph ("<div>First paragraph.<br><br>
+    <p>…"), gets that opening as a paragraph of its own: extractors read paragraphs and often
+    drop such a lede."""
+    for div in list(doc.iter("div")):
+        if len(words(div.text)) < BARE_TEXT_MIN_WORDS:
+            continue
+        run = []
+        for child in div:
+            if not isinstance(child.tag, str) or child.tag in BREAKS:
+                break
+            run.append(child)
+        else:
+            continue
+        if child.tag != "br":  # a div that is itself a paragraph, or a heading's kicker
+            continue
+        paragraph = lxml.html.Element("p")
+        paragraph.text, div.text = div.text, None
+        for child in run:
+            paragraph.append(child)  # with its tail: the same run of text
+        div.insert(0, paragraph)
+
+
 @dataclass
 class Page:
     """The page as the extractors read it: embedded posts unwrapped; and its links' texts."""
@@ -141,6 +172,7 @@ def _page(html: str) -> Page:
     for card in doc.xpath(HOVER_CARD_XPATH):
         if card.getparent() is not None:
             card.drop_tree()
+    _wrap_bare_openings(doc)
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote

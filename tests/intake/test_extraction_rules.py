@@ -1,5 +1,7 @@
 """The rules intake/extract.py adds to trafilatura's answers, each on the lines it works on."""
 
+import lxml.html
+
 from intake import extract
 from tests.intake.conftest import DATA
 
@@ -39,3 +41,19 @@ def test_a_names_hover_card_of_headlines_stays_out_of_the_sentence():
     assert "after councillor Ada Brook asked for a second survey" in " ".join(first.split())
     assert "Budget talks stall" not in body.body_text
     assert "Record tide" not in body.body_text
+
+
+def test_an_opening_standing_bare_before_a_line_break_becomes_a_paragraph():
+    # (trafilatura drops such a lede when it reads the page's outer container: macrumors.com)
+    lede = "Apple plans to release a new notebook in the first half of next year, sources say."
+    html = (
+        f'<html><body><div class="content">{lede} <em><a href="/x">More</a></em> here.<br><br>'
+        "The second paragraph follows the line break.<br><br>And a third one.</div>"
+        '<div class="kicker">A div that is itself one paragraph of ten words or more.</div>'
+        "</body></html>"
+    )
+    doc = lxml.html.fromstring(extract._page(html).html)
+    first = doc.xpath('//div[@class="content"]/*[1]')[0]
+    assert first.tag == "p"
+    assert first.text_content() == f"{lede} More here."
+    assert doc.xpath('//div[@class="kicker"]/p') == []
