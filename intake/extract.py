@@ -25,7 +25,12 @@ BOILERPLATE = re.compile(
     r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
     r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
     r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+"
-    r"|copyright|©|all rights reserved)",
+    r"|copyright|©|all rights reserved"
+    # the head of the comments, and a share button's call
+    r"|^\W*(\d+\s*)?(comments?|leave a (reply|comment)|post a comment|add a comment"
+    r"|join the (discussion|conversation)|tell us what you think)\W*$|\bshare (it|this)\b"
+    # a WordPress shortcode the site failed to render: [button link="…"]…[/button]
+    r"|\[\w+ \w+=|\[/\w+\])",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 40

@@ -57,3 +57,19 @@ def test_an_opening_standing_bare_before_a_line_break_becomes_a_paragraph():
     assert first.tag == "p"
     assert first.text_content() == f"{lede} More here."
     assert doc.xpath('//div[@class="kicker"]/p') == []
+
+
+def test_the_comments_head_a_share_call_and_an_unrendered_shortcode_are_dropped():
+    article = [
+        "The council postponed its vote on the new sea wall until March.",
+        '"[We] will wait for the survey," the mayor said, "and [then] we will vote."',
+    ]
+    chrome = [
+        '[button link="https://coastal-ledger.example/tips" type="big"] Send us a tip[/button]',
+        "Like this story? Share it with a friend!",
+        "Tell us what YOU think...",
+        " comments",
+        "12 Comments",
+        "Leave a Reply",
+    ]
+    assert extract._drop_chrome(article + chrome, "Sea wall vote delayed") == article
