@@ -23,7 +23,8 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # follow or subscribe, "Related:" teasers, tag lists. Only short lines are dropped.
 BOILERPLATE = re.compile(
     r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
-    r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
+    r"|^(related|see more|read more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
+    r"|^more\b(\s+\w+){0,3}\s*(:|$)"  # "More:", "More AP NBA: …", not "More than 2,500 …"
     r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+"
     r"|copyright|©|all rights reserved"
     # the head of the comments, and a share button's call

@@ -73,3 +73,12 @@ def test_the_comments_head_a_share_call_and_an_unrendered_shortcode_are_dropped(
         "Leave a Reply",
     ]
     assert extract._drop_chrome(article + chrome, "Sea wall vote delayed") == article
+
+
+def test_a_sentence_that_opens_with_more_is_the_article_but_a_more_heading_is_not():
+    article = [
+        "The storm cut power to the lower town overnight.",
+        "More than 450,000 people were without power, the company said on Tuesday.",
+    ]
+    chrome = ["More:", "More AP NBA: https://apnews.com/NBA"]
+    assert extract._drop_chrome(article + chrome, "Storm cuts power") == article
