@@ -73,6 +73,7 @@ BREAKS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "aside", "header", "footer", "nav",
     "form", "iframe", "script", "style", "noscript",
 }  # fmt: skip
+SUBHEADING_MAX_WORDS = 15
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
@@ -160,6 +161,22 @@ def _wrap_bare_openings(doc) -> None:
         div.insert(0, paragraph)
 
 
+def _paragraph_divs(doc) -> None:
+    """A short <div> of text alone, without links, between two paragraphs (a subheading:
+    <div class="subheadline">) is read as a paragraph: extractors skip text in such divs."""
+    for div in list(doc.iter("div")):
+        before, after = div.getprevious(), div.getnext()
+        if (
+            before is not None
+            and after is not None
+            and before.tag == after.tag == "p"
+            and not any(isinstance(child.tag, str) and child.tag in BREAKS for child in div)
+            and div.find(".//a") is None  # not a teaser of another article
+            and 0 < len(words(div.text_content())) <= SUBHEADING_MAX_WORDS
+        ):
+            div.tag = "p"
+
+
 @dataclass
 class Page:
     """The page as the extractors read it: embedded posts unwrapped; and its links' texts."""
@@ -179,6 +196,7 @@ def _page(html: str) -> Page:
         if card.getparent() is not None:
             card.drop_tree()
     _wrap_bare_openings(doc)
+    _paragraph_divs(doc)
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote

@@ -82,3 +82,26 @@ def test_a_sentence_that_opens_with_more_is_the_article_but_a_more_heading_is_no
     ]
     chrome = ["More:", "More AP NBA: https://apnews.com/NBA"]
     assert extract._drop_chrome(article + chrome, "Storm cuts power") == article
+
+
+def test_a_subheading_in_a_div_between_paragraphs_is_kept_but_not_a_teaser():
+    paragraphs = [
+        "Studies have shown that lower-income households spend a larger share of income on goods.",
+        "The situation can worsen if other countries raise their own barriers against exports.",
+        "When a country puts tariffs on goods, it is the importers who make the payment in the end.",
+        "Importers then pass the cost on to shops, and the shops pass it on to their customers.",
+    ]
+    html = (
+        "<html><body><article><h1>A guide to tariffs</h1>"
+        f"<p>{paragraphs[0]}</p><p>{paragraphs[1]}</p>"
+        '<div class="pf_subheadline">Who pays the cost of a tariff?</div>'
+        f"<p>{paragraphs[2]}</p>"
+        '<div class="enhancement"><a href="/other">Another article on the port</a></div>'
+        f"<p>{paragraphs[3]}</p></article></body></html>"
+    )
+    doc = lxml.html.fromstring(extract._page(html).html)
+    assert [p.text_content() for p in doc.iter("p")] == [
+        *paragraphs[:2],
+        "Who pays the cost of a tariff?",
+        *paragraphs[2:],
+    ]
