@@ -88,7 +88,7 @@ def test_a_subheading_in_a_div_between_paragraphs_is_kept_but_not_a_teaser():
     paragraphs = [
         "Studies have shown that lower-income households spend a larger share of income on goods.",
         "The situation can worsen if other countries raise their own barriers against exports.",
-        "When a country puts tariffs on goods, it is the importers who make the payment in the end.",
+        "When a country puts tariffs on goods, it is the importers who pay them in the end.",
         "Importers then pass the cost on to shops, and the shops pass it on to their customers.",
     ]
     html = (
