@@ -183,6 +183,7 @@ class Page:
 
     html: str
     link_texts: set[str]
+    headlines: set[str] = field(default_factory=set)
 
 
 def _page(html: str) -> Page:
@@ -191,6 +192,7 @@ def _page(html: str) -> Page:
     except (ValueError, lxml.etree.ParserError):
         return Page(html, set())
     links = {_normal(a.text_content()) for a in doc.iter("a")} - {""}
+    headlines = {_normal(h1.text_content()) for h1 in doc.iter("h1")} - {""}
     _drop_other_articles(doc)
     for card in doc.xpath(HOVER_CARD_XPATH):
         if card.getparent() is not None:
@@ -209,7 +211,7 @@ def _page(html: str) -> Page:
             node = parent
         if node is not quote:
             node.getparent().replace(node, quote)
-    return Page(lxml.html.tostring(doc, encoding="unicode"), links)
+    return Page(lxml.html.tostring(doc, encoding="unicode"), links, headlines)
 
 
 def _repeats(normal: str, other: str) -> bool:
@@ -227,8 +229,14 @@ def _tag_list(line: str) -> bool:
     )
 
 
-def _drop_chrome(lines: list[str], title: str, link_texts: set[str] = frozenset()) -> list[str]:
-    """Without the headline repeated at the top, timestamps and keyword lists at either end,
+def _drop_chrome(
+    lines: list[str],
+    title: str,
+    link_texts: set[str] = frozenset(),
+    headlines: set[str] = frozenset(),
+) -> list[str]:
+    """Without the headline repeated at the top (the title, or the page's <h1> when it words the
+    headline otherwise), timestamps and keyword lists at either end,
     short boilerplate lines and lines that are a link alone. (Not the standfirst: sites often
     repeat their lede as the description.)"""
     headline = _normal(title)
@@ -237,7 +245,7 @@ def _drop_chrome(lines: list[str], title: str, link_texts: set[str] = frozenset(
         normal = _normal(line)
         at_edge = position < EDGE_LINES or position >= len(lines) - EDGE_LINES
         short = len(normal.split()) < BOILERPLATE_MAX_WORDS
-        if position < EDGE_LINES and short and _repeats(normal, headline):
+        if position < EDGE_LINES and short and (_repeats(normal, headline) or normal in headlines):
             continue
         if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
             continue
@@ -318,8 +326,8 @@ def _body_lines(html: str, url: str, title: str) -> list[str]:
     page = _page(html)
     precise = _trafilatura_lines(page, url, favor_precision=True)
     lines = _fill_gaps(precise, _trafilatura_lines(page, url))
-    lines = _drop_chrome(lines, title, page.link_texts)
-    second = _drop_chrome(_readability_lines(html), title, page.link_texts)
+    lines = _drop_chrome(lines, title, page.link_texts, page.headlines)
+    second = _drop_chrome(_readability_lines(html), title, page.link_texts, page.headlines)
     ours, theirs = "\n".join(lines), "\n".join(second)
     if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
         mine = shingles(ours)

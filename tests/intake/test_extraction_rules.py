@@ -105,3 +105,19 @@ def test_a_subheading_in_a_div_between_paragraphs_is_kept_but_not_a_teaser():
         "Who pays the cost of a tariff?",
         *paragraphs[2:],
     ]
+
+
+def test_the_pages_h1_at_the_top_is_dropped_when_it_words_the_headline_otherwise():
+    html = (
+        '<html><head><meta property="og:title" content="Sea wall vote delayed"></head><body>'
+        "<article><h1>Council puts off the sea wall vote until the spring</h1>"
+        + "".join(
+            f"<p>Paragraph {n} of the story about the council and the sea wall vote.</p>"
+            for n in range(1, 6)
+        )
+        + "</article></body></html>"
+    )
+    found = extract.extract(html, "https://coastal-ledger.example/2024/11/20/sea-wall")
+    assert found.title.startswith("Sea wall vote delayed")
+    assert found.paragraphs[0].startswith("Paragraph 1 of the story")
+    assert "Council puts off" not in found.body_text
