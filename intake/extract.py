@@ -51,6 +51,12 @@ STAMP = re.compile(
     re.IGNORECASE,
 )
 STAMP_MAX_WORDS = 12
+# "5 min read", "Reading time: 2 minutes", "Tempo de leitura: 1 minuto" near the top or bottom.
+READING_TIME = re.compile(
+    r"\b\d+\s*min(ute)?s?\.? read\b|^\W*(estimated )?(reading time|read time|tempo de leitura"
+    r"|tiempo de lectura|temps de lecture|lesezeit|tempo di lettura)\b",
+    re.IGNORECASE,
+)
 EDGE_LINES = 3
 # Embedded posts (tweets, Instagram) are quoted in the article but sit in wrappers whose class
 # names trafilatura treats as social-media chrome.
@@ -248,6 +254,8 @@ def _drop_chrome(
         if position < EDGE_LINES and short and (_repeats(normal, headline) or normal in headlines):
             continue
         if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
+            continue
+        if at_edge and len(line.split()) <= STAMP_MAX_WORDS and READING_TIME.search(line):
             continue
         if at_edge and _tag_list(line):
             continue

@@ -121,3 +121,14 @@ def test_the_pages_h1_at_the_top_is_dropped_when_it_words_the_headline_otherwise
     assert found.title.startswith("Sea wall vote delayed")
     assert found.paragraphs[0].startswith("Paragraph 1 of the story")
     assert "Council puts off" not in found.body_text
+
+
+def test_a_reading_time_line_at_the_top_is_dropped():
+    article = [
+        "The council postponed its vote on the new sea wall until March.",
+        "Residents said the delay would leave them without protection.",
+        "The survey will be finished by February.",
+        "Temporary barriers will go up before Christmas.",
+    ]
+    for stamp in ("Tempo de leitura: 1 minuto", "5 min read", "Reading time: 2 minutes"):
+        assert extract._drop_chrome([stamp, *article], "Sea wall vote delayed") == article
