@@ -3,8 +3,8 @@ quotable sentences. Kept libraries do the reading (trafilatura for the body and 
 htmldate for the date, readability-lxml as a second opinion); this module only chooses between
 their answers and drops the lines every extractor keeps that are not the article.
 
-The choices here were measured on the tuning half of the extraction benchmark
-(bench/bench_extraction.py) and checked on the other half.
+The choices here were measured on the extraction benchmark (bench/bench_extraction.py), each
+found on one of its halves and checked on the other (bench/README.md says which).
 """
 
 import collections
