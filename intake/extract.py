@@ -3,10 +3,11 @@ quotable sentences. Kept libraries do the reading (trafilatura for the body and 
 htmldate for the date, readability-lxml as a second opinion); this module only chooses between
 their answers and drops the lines every extractor keeps that are not the article.
 
-The choices here were measured on the tuning half of the extraction benchmark
-(bench/bench_extraction.py) and checked on the other half.
+The choices here were measured on the extraction benchmark (bench/bench_extraction.py), each
+found on one of its halves and checked on the other (bench/README.md says which).
 """
 
+import collections
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
@@ -22,9 +23,15 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # follow or subscribe, "Related:" teasers, tag lists. Only short lines are dropped.
 BOILERPLATE = re.compile(
     r"(follow\b.*\b(twitter|facebook|instagram|youtube)|^listen (to|live)\b|\[[A-Z ]{3,}\]\W*$"
-    r"|^(related|see more|read more|more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
+    r"|^(related|see more|read more|don'?t miss|tags|filed under|advertisement|source)\b\s*:?"
+    r"|^more\b(\s+\w+){0,3}\s*(:|$)"  # "More:", "More AP NBA: …", not "More than 2,500 …"
     r"|subscribe|newsletter|sign up|click here|contributed reporting|^\W*$|@\w+\.\w+"
-    r"|copyright|©|all rights reserved)",
+    r"|copyright|©|all rights reserved"
+    # the head of the comments, and a share button's call
+    r"|^\W*(\d+\s*)?(comments?|leave a (reply|comment)|post a comment|add a comment"
+    r"|join the (discussion|conversation)|tell us what you think)\W*$|\bshare (it|this)\b"
+    # a WordPress shortcode the site failed to render: [button link="…"]…[/button]
+    r"|\[\w+ \w+=|\[/\w+\])",
     re.IGNORECASE,
 )
 BOILERPLATE_MAX_WORDS = 40
@@ -44,6 +51,12 @@ STAMP = re.compile(
     re.IGNORECASE,
 )
 STAMP_MAX_WORDS = 12
+# "5 min read", "Reading time: 2 minutes", "Tempo de leitura: 1 minuto" near the top or bottom.
+READING_TIME = re.compile(
+    r"\b\d+\s*min(ute)?s?\.? read\b|^\W*(estimated )?(reading time|read time|tempo de leitura"
+    r"|tiempo de lectura|temps de lecture|lesezeit|tempo di lettura)\b",
+    re.IGNORECASE,
+)
 EDGE_LINES = 3
 # Embedded posts (tweets, Instagram) are quoted in the article but sit in wrappers whose class
 # names trafilatura treats as social-media chrome.
@@ -51,9 +64,28 @@ EMBED_XPATH = (
     '//blockquote[contains(@class,"twitter-tweet") or contains(@class,"instagram-media")'
     ' or contains(@class,"tiktok-embed")]'
 )
+# Inside a sentence, a name that opens a card on hover (a person's latest headlines): the card
+# sits in the page inside the name's own wrapper, hidden until then. The name stays.
+HOVER = (
+    'contains(@class,"rollover") or contains(@class,"tooltip") or contains(@class,"popover")'
+    ' or contains(@class,"hovercard")'
+)
+HOVER_CARD_XPATH = f"//p//*[{HOVER}]//*[({HOVER}) and (.//a or .//img)]"
+# Text standing bare at the start of a container, before a line break or a block, of at least this
+# many words, is a paragraph.
+BARE_TEXT_MIN_WORDS = 10
+BREAKS = {
+    "br", "p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "figure", "center", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "aside", "header", "footer", "nav",
+    "form", "iframe", "script", "style", "noscript",
+}  # fmt: skip
+SUBHEADING_MAX_WORDS = 15
 # Paragraphs trafilatura's precise setting drops between two it keeps, and its plain setting
 # keeps (a short paragraph, a subheading, a list inside the article): at most this many in a row.
 GAP_LINES = 3
+# A line of the plain setting is the precise one's with words put back if it has at most this many
+# times its words.
+FULLER_MAX_RATIO = 1.5
 # With this many <article> elements, those without the headline are other articles' teasers.
 OTHER_ARTICLES_MIN = 3
 # When readability finds this many times more text that contains all of trafilatura's, the
@@ -112,12 +144,52 @@ def _drop_other_articles(doc) -> None:
             article.drop_tree()
 
 
+def _wrap_bare_openings(doc) -> None:
+    """A container whose text opens bare, before any paragraph ("<div>First paragraph.<br><br>
+    <p>…"), gets that opening as a paragraph of its own: extractors read paragraphs and often
+    drop such a lede."""
+    for div in list(doc.iter("div")):
+        if len(words(div.text)) < BARE_TEXT_MIN_WORDS:
+            continue
+        run = []
+        for child in div:
+            if not isinstance(child.tag, str) or child.tag in BREAKS:
+                break
+            run.append(child)
+        else:
+            continue
+        if child.tag != "br":  # a div that is itself a paragraph, or a heading's kicker
+            continue
+        paragraph = lxml.html.Element("p")
+        paragraph.text, div.text = div.text, None
+        for child in run:
+            paragraph.append(child)  # with its tail: the same run of text
+        div.insert(0, paragraph)
+
+
+def _paragraph_divs(doc) -> None:
+    """A short <div> of text alone, without links, between two paragraphs (a subheading:
+    <div class="subheadline">) is read as a paragraph: extractors skip text in such divs."""
+    for div in list(doc.iter("div")):
+        before, after = div.getprevious(), div.getnext()
+        if (
+            before is not None
+            and after is not None
+            and before.tag == after.tag == "p"
+            and not any(isinstance(child.tag, str) and child.tag in BREAKS for child in div)
+            and div.find(".//a") is None  # not a teaser of another article
+            and 0 < len(words(div.text_content())) <= SUBHEADING_MAX_WORDS
+        ):
+            div.tag = "p"
+
+
 @dataclass
 class Page:
     """The page as the extractors read it: embedded posts unwrapped; and its links' texts."""
 
     html: str
     link_texts: set[str]
+    headlines: set[str] = field(default_factory=set)
 
 
 def _page(html: str) -> Page:
@@ -126,7 +198,13 @@ def _page(html: str) -> Page:
     except (ValueError, lxml.etree.ParserError):
         return Page(html, set())
     links = {_normal(a.text_content()) for a in doc.iter("a")} - {""}
+    headlines = {_normal(h1.text_content()) for h1 in doc.iter("h1")} - {""}
     _drop_other_articles(doc)
+    for card in doc.xpath(HOVER_CARD_XPATH):
+        if card.getparent() is not None:
+            card.drop_tree()
+    _wrap_bare_openings(doc)
+    _paragraph_divs(doc)
     for quote in doc.xpath(EMBED_XPATH):
         quote.attrib.pop("class", None)
         node = quote
@@ -139,7 +217,7 @@ def _page(html: str) -> Page:
             node = parent
         if node is not quote:
             node.getparent().replace(node, quote)
-    return Page(lxml.html.tostring(doc, encoding="unicode"), links)
+    return Page(lxml.html.tostring(doc, encoding="unicode"), links, headlines)
 
 
 def _repeats(normal: str, other: str) -> bool:
@@ -157,8 +235,14 @@ def _tag_list(line: str) -> bool:
     )
 
 
-def _drop_chrome(lines: list[str], title: str, link_texts: set[str] = frozenset()) -> list[str]:
-    """Without the headline repeated at the top, timestamps and keyword lists at either end,
+def _drop_chrome(
+    lines: list[str],
+    title: str,
+    link_texts: set[str] = frozenset(),
+    headlines: set[str] = frozenset(),
+) -> list[str]:
+    """Without the headline repeated at the top (the title, or the page's <h1> when it words the
+    headline otherwise), timestamps and keyword lists at either end,
     short boilerplate lines and lines that are a link alone. (Not the standfirst: sites often
     repeat their lede as the description.)"""
     headline = _normal(title)
@@ -167,9 +251,11 @@ def _drop_chrome(lines: list[str], title: str, link_texts: set[str] = frozenset(
         normal = _normal(line)
         at_edge = position < EDGE_LINES or position >= len(lines) - EDGE_LINES
         short = len(normal.split()) < BOILERPLATE_MAX_WORDS
-        if position < EDGE_LINES and short and _repeats(normal, headline):
+        if position < EDGE_LINES and short and (_repeats(normal, headline) or normal in headlines):
             continue
         if at_edge and len(line.split()) <= STAMP_MAX_WORDS and STAMP.search(line):
+            continue
+        if at_edge and len(line.split()) <= STAMP_MAX_WORDS and READING_TIME.search(line):
             continue
         if at_edge and _tag_list(line):
             continue
@@ -198,14 +284,44 @@ def _trafilatura_lines(page: Page, url: str, **options) -> list[str]:
     return [line for line in (text or "").split("\n") if line.strip()]
 
 
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    remaining = iter(long)
+    return all(token in remaining for token in short)
+
+
+def _fuller_version(line: str, fuller: list[str], start: int) -> int | None:
+    """Where `fuller` has `line` with words put back (trafilatura's precise setting cuts some
+    links' text out of a sentence: "reported that [the NFL will fine him] for his role"): the
+    first of the next lines whose words hold the line's words in order."""
+    tokens = words(line.lower())
+    if len(tokens) < LINK_LINE_MIN_WORDS:
+        return None
+    for position in range(start, min(len(fuller), start + GAP_LINES + 1)):
+        theirs = words(fuller[position].lower())
+        if len(tokens) < len(theirs) <= FULLER_MAX_RATIO * len(tokens) and _subsequence(
+            tokens, theirs
+        ):
+            return position
+    return None
+
+
 def _fill_gaps(lines: list[str], fuller: list[str]) -> list[str]:
-    """`lines` with the lines `fuller` has between two of them (at most GAP_LINES in a row)."""
-    where = {}
+    """`lines` with the lines `fuller` has between two of them (at most GAP_LINES in a row),
+    and with fuller's version of a line that lost words."""
+    where = collections.defaultdict(list)
     for position, line in enumerate(fuller):
-        where.setdefault(_normal(line), position)
+        where[_normal(line)].append(position)
     filled, previous = [], None
     for line in lines:
-        position = where.get(_normal(line))
+        start = 0 if previous is None else previous + 1
+        # a line said twice (a tweet's "— Name (@name) date") is the next one of its copies
+        # (a line without words, a table's "|---|", is no landmark)
+        copies = where.get(_normal(line) or None, ())
+        position = next((p for p in copies if p >= start), None)
+        if position is None:
+            position = _fuller_version(line, fuller, start)
+            if position is not None:
+                line = fuller[position]
         if position is not None:
             if previous is not None and 0 < position - previous - 1 <= GAP_LINES:
                 filled.extend(fuller[previous + 1 : position])
@@ -218,8 +334,8 @@ def _body_lines(html: str, url: str, title: str) -> list[str]:
     page = _page(html)
     precise = _trafilatura_lines(page, url, favor_precision=True)
     lines = _fill_gaps(precise, _trafilatura_lines(page, url))
-    lines = _drop_chrome(lines, title, page.link_texts)
-    second = _drop_chrome(_readability_lines(html), title, page.link_texts)
+    lines = _drop_chrome(lines, title, page.link_texts, page.headlines)
+    second = _drop_chrome(_readability_lines(html), title, page.link_texts, page.headlines)
     ours, theirs = "\n".join(lines), "\n".join(second)
     if len(words(theirs)) > SPLIT_BODY_RATIO * len(words(ours)):
         mine = shingles(ours)
