@@ -14,7 +14,10 @@ small is reported and skipped.
 """
 
 import argparse
+import os
+import resource
 import subprocess
+import threading
 import time
 
 import common
@@ -232,6 +235,103 @@ def search_sample(database: str, samples: int) -> None:
     )
 
 
+class BackendClock:
+    """CPU seconds (user + system) used by the PostgreSQL backends of one database while it runs:
+    polls pg_stat_activity and /proc/<pid>/stat every `every` seconds and keeps each backend's
+    last reading (PostgreSQL runs on this machine), so a backend that exits between two polls
+    loses at most that interval's CPU."""
+
+    def __init__(self, database: str, every: float = 1.0):
+        self.database, self.every = database, every
+        self.seen: dict[int, float] = {}
+        self.baseline: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self):
+        with common.connect("postgres", autocommit=True) as conn:
+            self._poll(conn)  # backends already running count from now on
+        self.baseline, self.seen = self.seen, {}
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(cpu - self.baseline.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+    def _run(self):
+        with common.connect("postgres", autocommit=True) as conn:
+            while True:
+                self._poll(conn)
+                if self._stop.wait(self.every):
+                    return
+
+    def _poll(self, conn):
+        pids = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [self.database],
+        ).fetchall()
+        for (pid,) in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / self._tick
+
+
+def cluster_run(database: str, limit: int, timeout: float, log: str) -> None:
+    """`manage.py cluster_stories --restart` over the bench database (every article, or the
+    first `limit` in date order), timed: wall clock, the command's own CPU (Python) and its
+    PostgreSQL backends' CPU. Progress lines go to `log`. A run stopped by `timeout` reports
+    how many articles it clustered in that time (a partial run, not a projection)."""
+    argv = [common.PYTHON, "manage.py", "cluster_stories", "--restart"]
+    argv += ["--limit", str(limit)] if limit else []
+    env = common.production_env(
+        DATABASE_URL=common.database_url(database), LOG_LEVEL="ERROR", DB_STATEMENT_TIMEOUT_MS="0"
+    )
+    total = count(database)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, finished = time.monotonic(), True
+    print(f"  cluster_stories {' '.join(argv[3:])} over {total:,} articles ...", flush=True)
+    with open(log, "a") as progress, BackendClock(database) as backend:
+        child = subprocess.Popen(
+            argv, cwd=common.ROOT, env=env, stdout=subprocess.PIPE, stderr=progress, text=True
+        )
+        try:
+            output, _ = child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.terminate()
+            output, _ = child.communicate()
+            finished = False
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    python = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    clustered = common.sql(
+        "SELECT count(*) FROM stories_fingerprint WHERE clustered", database=database
+    )[0][0]
+    links = common.sql("SELECT count(*) FROM stories_storyarticle", database=database)
+    state = (
+        "finished"
+        if finished and child.returncode == 0
+        else (f"STOPPED after {timeout:.0f} s" if not finished else f"FAILED ({child.returncode})")
+    )
+    print(
+        f"  cluster_stories {state}: {clustered:,} of {total:,} articles clustered in "
+        f"{wall:,.0f} s wall ({clustered / max(wall, 0.001):,.0f}/s); CPU: PostgreSQL backends "
+        f"{backend.seconds:,.0f} s, Python {python:,.0f} s = "
+        f"{(backend.seconds + python) * 1000 / max(clustered, 1):.2f} ms an article; "
+        f"{links[0][0]:,} story memberships; load average {os.getloadavg()[0]:.1f}\n"
+        f"  {output.strip()}",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -264,6 +364,18 @@ def main():
         action="store_true",
         help="when the source is too small, fill up with copies of its articles (see replicate())",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="time `cluster_stories --restart` over the whole bench database (wall, Python and "
+        "PostgreSQL CPU) instead of evaluating the labelled pairs",
+    )
+    parser.add_argument(
+        "--cluster-limit", type=int, default=0, help="with --cluster: only this many articles"
+    )
+    parser.add_argument(
+        "--cluster-log", default="var/bench/cluster_stories.log", help="its progress lines"
+    )
     args = parser.parse_args()
     for size in args.sizes:
         print(f"\n== {size:,} archived articles ==", flush=True)
@@ -282,7 +394,9 @@ def main():
                     replicate(database, size)
             if args.search_sample:
                 search_sample(database, args.search_sample)
-            if args.prepare_only or args.search_sample:
+            if args.cluster:
+                cluster_run(database, args.cluster_limit, args.time_limit, args.cluster_log)
+            if args.prepare_only or args.search_sample or args.cluster:
                 continue
             extra = ["--threshold", str(args.threshold)] if args.threshold else []
             print(

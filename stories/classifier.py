@@ -1,4 +1,5 @@
-"""Same story or not: a logistic regression over the pair's features (stories/features.py).
+"""Same story or not: a logistic regression over the pair's features (stories/features.py,
+all but the event conflicts, which are vetoes of their own: `features.WEIGHED`).
 
 The weights, the features' scaling and the cutoff live in `model.json` beside this file,
 written by `manage.py train_same_story` from the tuning split of the labelled pairs (the cutoff
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from stories.features import NAMES
+from stories.features import WEIGHED as NAMES
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 

@@ -202,6 +202,8 @@ def _mistake(pair: Loaded, verdict) -> tuple:
         score, why = scores.get(pair.b.pk, 0.0), "wording too different"
     else:
         score, why = verdict.score, verdict.summary
+        if not verdict.same and not (verdict.conflicts or verdict.doubts):
+            why = f"under the lexical threshold ({why})"  # the classifier was not the reason
     return (pair.label, pair.kind, pair.a.title, pair.b.title, score, why)
 
 

@@ -77,3 +77,13 @@ def test_evaluation_reports_each_split_by_kind_with_both_dates_and_one_side_unda
     assert "same event: 1 of 1 flagged same" in output
     held_out = evaluate(path, "--split", "held-out")
     assert "== tune" not in held_out and "Pairs: 1," in held_out
+
+
+def test_a_missed_pair_under_the_lexical_threshold_says_so_not_only_the_event_it_shares(tmp_path):
+    pairs = json.loads((ROOT / "stories" / "evaluation" / "real_pairs.json").read_text())["pairs"]
+    path = tmp_path / "pairs.json"
+    path.write_text(json.dumps({"pairs": [p for p in pairs if p["topic"] == "titan"]}))
+    output = evaluate(path, "--mistakes")
+    missed = [line for line in output.splitlines() if "missed (" in line]
+    assert any("under the lexical threshold (Same event: searching)" in line for line in missed)
+    assert not any(" — Same event" in line for line in missed)  # never as if it were flagged
