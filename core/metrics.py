@@ -6,13 +6,13 @@ its own file there, and /metrics (monitoring/views.py) adds them up: every worke
 Values the database already knows (deliveries by state, queue depth) are not counted here but
 read at scrape time (monitoring/collectors.py).
 
-What happens on every request (its count, latency, queries, the page cache's hits) is queued
-in this process first (`record_request`, `count`: one tuple appended) and added up and written
-to those values about once a second (`flush`: by a thread of this process, before this process
-answers /metrics, and on exit). Writing each request's five values to the files as it ends cost
-3-8 % of a cheap request's CPU time; adding them up in the request under a lock, 1-2 %; the
-queue costs under 1 %, its flushes included (bench/bench_metrics.py). Another process's last
-second reaches /metrics a second late, never counted twice or lost.
+What happens on every request (its count, latency, queries, the page cache's hits) is added up
+in this process first (`record_request`, `count`) and written to those values at most once a
+second (`flush`: by a thread of this process, before this process answers /metrics, and on
+exit). Writing each request's five values to the files as it ends cost 3-8 % of a cheap
+request's CPU time; the sums cost less (bench/bench_metrics.py; a tuple queued a request and
+added up by the flush was tried: what the request saved, the flush spent). Another process's
+last second reaches /metrics a second late, never counted twice or lost.
 """
 
 import atexit
@@ -20,7 +20,6 @@ import os
 import threading
 import time
 from bisect import bisect_left
-from collections import deque
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -67,7 +66,7 @@ DELIVERIES_RECORDED = Counter(
 
 
 class RequestTally:
-    """The requests of one (route, method, status) in one flush."""
+    """The requests of one (route, method, status) since the last flush."""
 
     __slots__ = ("requests", "seconds", "buckets", "queries", "query_seconds")
 
@@ -80,52 +79,37 @@ class RequestTally:
 
 
 class Pending:
-    """What this process counted and has not yet written to the Prometheus values.
-
-    A request adds one tuple to a deque and nothing else: appending is atomic (no lock), and
-    it is the cheapest thing a request can do to memory it has not touched since the last
-    request (measured in requests, the middleware's few lookups cost 5 times what they do in
-    a loop: bench/bench_metrics.py). The flush takes the tuples from the other end and adds
-    them up, a second's worth at a time; a tuple appended during a flush is written by it or by
-    the next one, never twice, never lost.
-    """
+    """What this process counted and has not yet written to the Prometheus values."""
 
     def __init__(self):
-        self.requests: deque[tuple[str, str, int, float, int, float]] = deque()
-        self.counts: deque[tuple[Counter, tuple[str, ...], float]] = deque()
+        self.lock = threading.Lock()
+        self.requests: dict[tuple[str, str, str], RequestTally] = {}
+        self.counts: dict[tuple[Counter, tuple[str, ...]], float] = {}
+        self.due = threading.Event()  # set when something waits to be written
         self.flusher: threading.Thread | None = None
         self.flush_seconds = 0.0  # CPU time the flushes took (bench/bench_metrics.py adds it)
 
-    def start(self) -> None:
+    def wake(self) -> None:
+        """Called with the lock held, when a first value waits since the last flush."""
         if self.flusher is None:
             self.flusher = threading.Thread(target=self.flush_forever, daemon=True)
             self.flusher.start()
+        self.due.set()
 
     def flush_forever(self) -> None:
         while True:
-            time.sleep(FLUSH_SECONDS)
+            self.due.wait()
+            self.due.clear()
+            time.sleep(FLUSH_SECONDS)  # gather a second's worth
             self.flush()
 
     def flush(self) -> None:
         started = time.thread_time()
-        tallies: dict[tuple[str, str, int], RequestTally] = {}
-        requests, counts = self.requests, self.counts
-        # Until empty; another flush (a scrape's, the thread's) may take from the same deque.
-        while True:
-            try:
-                route, method, status, seconds, queries, query_seconds = requests.popleft()
-            except IndexError:
-                break
-            tally = tallies.get((route, method, status))
-            if tally is None:
-                tally = tallies[(route, method, status)] = RequestTally()
-            tally.requests += 1
-            tally.seconds += seconds
-            tally.buckets[bisect_left(REQUEST_BUCKETS, seconds)] += 1  # observe()'s bucket
-            tally.queries += queries
-            tally.query_seconds += query_seconds
-        for (route, method, status), tally in tallies.items():
-            REQUESTS.labels(route, method, str(status)).inc(tally.requests)
+        with self.lock:
+            requests, self.requests = self.requests, {}
+            counts, self.counts = self.counts, {}
+        for (route, method, status), tally in requests.items():
+            REQUESTS.labels(route, method, status).inc(tally.requests)
             # Histogram.observe() takes one value at a time; its sum and buckets take n at once.
             latency = REQUEST_SECONDS.labels(route)
             latency._sum.inc(tally.seconds)
@@ -135,14 +119,7 @@ class Pending:
             if tally.queries:
                 DB_QUERIES.labels(route).inc(tally.queries)
                 DB_SECONDS.labels(route).inc(tally.query_seconds)
-        sums: dict[tuple[Counter, tuple[str, ...]], float] = {}
-        while True:
-            try:
-                counter, labels, amount = counts.popleft()
-            except IndexError:
-                break
-            sums[(counter, labels)] = sums.get((counter, labels), 0) + amount
-        for (counter, labels), amount in sums.items():
+        for (counter, labels), amount in counts.items():
             counter.labels(*labels).inc(amount)
         self.flush_seconds += time.thread_time() - started
 
@@ -168,10 +145,18 @@ def flush() -> None:
 def record_request(
     route: str, method: str, status: int, seconds: float, queries: int, query_seconds: float
 ) -> None:
+    bucket = bisect_left(REQUEST_BUCKETS, seconds)  # observe(): the first bound >= seconds
     todo = pending
-    todo.requests.append((route, method, status, seconds, queries, query_seconds))
-    if todo.flusher is None:
-        todo.start()
+    with todo.lock:
+        tally = todo.requests.get((route, method, status))
+        if tally is None:
+            tally = todo.requests[(route, method, status)] = RequestTally()
+            todo.wake()
+        tally.requests += 1
+        tally.seconds += seconds
+        tally.buckets[bucket] += 1
+        tally.queries += queries
+        tally.query_seconds += query_seconds
 
 
 # settings.METRICS_ENABLED, read once: every read of an attribute of django.conf.settings
@@ -198,6 +183,10 @@ def count(counter: Counter, *labels: str, amount: float = 1) -> None:
     if not (_enabled or (_enabled is None and enabled())):
         return
     todo = pending
-    todo.counts.append((counter, labels, amount))
-    if todo.flusher is None:
-        todo.start()
+    key = (counter, labels)
+    with todo.lock:
+        if key in todo.counts:
+            todo.counts[key] += amount
+        else:
+            todo.counts[key] = amount
+            todo.wake()
