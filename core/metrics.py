@@ -180,7 +180,7 @@ def enabled() -> bool:
 
 def count(counter: Counter, *labels: str, amount: float = 1) -> None:
     """counter.labels(*labels).inc(amount), written with the next flush (METRICS_ENABLED on)."""
-    if not (_enabled or (_enabled is None and enabled())):
+    if not enabled():
         return
     todo = pending
     key = (counter, labels)

@@ -34,7 +34,7 @@ class QueryTimer:
 
 def route_of(request, static_prefix: str) -> str:
     """The route's name (bounded: never the raw path, which any client can vary), from the
-    match the URL resolver already made for the view (read in the middleware itself)."""
+    match the URL resolver already made for the view."""
     match = request.resolver_match
     if match is not None:
         return match.view_name or match.route or "unnamed"
@@ -84,12 +84,9 @@ class MetricsMiddleware:
         finally:
             wrappers.pop()
         seconds = perf_counter() - start
-        match = request.resolver_match
         method = request.method
         record_request(
-            (match.view_name or match.route or "unnamed")
-            if match is not None
-            else route_of(request, self.static_prefix),
+            route_of(request, self.static_prefix),
             method if method in METHODS else "other",
             response.status_code,
             seconds,

@@ -107,19 +107,19 @@ def test_queue_depth_and_the_oldest_waiting_task_are_reported(scrape):
 
 
 def test_another_app_adds_its_figures_through_the_metrics_collect_signal(scrape):
-    """How a feeds app or a link checker reports (polls, failures) without a dependency."""
+    """How an app (intake, link health) reports its figures without a dependency."""
 
-    def feed_figures(sender, **kwargs):
-        polls = GaugeMetricFamily("briefing_feed_polls", "Feed polls.", labels=["result"])
-        polls.add_metric(["failed"], 2)
-        return [polls]
+    def app_figures(sender, **kwargs):
+        family = GaugeMetricFamily("briefing_example_jobs", "Jobs.", labels=["result"])
+        family.add_metric(["failed"], 2)
+        return [family]
 
-    metrics_collect.connect(feed_figures)
+    metrics_collect.connect(app_figures)
     try:
         samples = scrape()
     finally:
-        metrics_collect.disconnect(feed_figures)
-    assert total(samples, "briefing_feed_polls", result="failed") == 2
+        metrics_collect.disconnect(app_figures)
+    assert total(samples, "briefing_example_jobs", result="failed") == 2
 
 
 def test_requests_recorded_while_flushes_run_are_each_counted_once():
@@ -129,7 +129,8 @@ def test_requests_recorded_while_flushes_run_are_each_counted_once():
 
     route = "test:concurrent_flushes"
     counter = metrics.REQUESTS.labels(route, "GET", "200")
-    before = counter._value.get()
+    queries = metrics.DB_QUERIES.labels(route)
+    before, queries_before = counter._value.get(), queries._value.get()
     done = threading.Event()
 
     def record():
@@ -151,7 +152,7 @@ def test_requests_recorded_while_flushes_run_are_each_counted_once():
         thread.join()
     metrics.flush()
     assert counter._value.get() - before == 40_000
-    assert metrics.DB_QUERIES.labels(route)._value.get() >= 40_000
+    assert queries._value.get() - queries_before == 40_000
 
 
 def test_feeds_their_polls_and_the_inbox_are_on_the_metrics(scrape, settings, free_port):
