@@ -22,6 +22,16 @@ PER_EVENT_PAIR = 6  # different-story pairs drawn from two events
 # starship, herat-quake, activision-cma, sbf, morocco-quake, wwdc-2023; second:
 # taiwan-quake, fed-2023b, chauvin, speaker-oct); their figures are in the README.
 HELD_OUT = {"nanggala", "ecb-2023"}
+# A fourth part, split "held-out-4": topics of 2024 collected for issue 17 after the detector,
+# its thresholds and model.json were fixed, never tuned on.
+HELD_OUT_4 = {
+    "starliner-2024",
+    "raisi-crash",
+    "milton-2024",
+    "france-2024",
+    "ila-strike-2024",
+    "rates-sept-2024",
+}
 
 # (topic, event), (topic, event), kind of negative
 CONTRASTS = [
@@ -70,6 +80,23 @@ CONTRASTS = [
     (("ecb-2023", "july"), ("ecb-2023", "september"), "rate decision vs the next one"),
     (("ecb-2023", "september"), ("ecb-2023", "october-hold"), "rate decision vs the next one"),
     (("ecb-2023", "october-preview"), ("ecb-2023", "october-hold"), "preview vs outcome"),
+    (("starliner-2024", "scrubbed-june1"), ("starliner-2024", "launched"), "scrub vs launch"),
+    (("raisi-crash", "search"), ("raisi-crash", "found-dead"), "search vs finding"),
+    (("raisi-crash", "found-dead"), ("raisi-crash", "funeral"), "death vs funeral"),
+    (("milton-2024", "forecast"), ("milton-2024", "landfall"), "preview vs outcome"),
+    (("milton-2024", "forecast"), ("milton-2024", "aftermath"), "preview vs outcome"),
+    (("milton-2024", "landfall"), ("milton-2024", "aftermath"), "landfall vs aftermath"),
+    (("france-2024", "first-round"), ("france-2024", "second-round"), "vote vs the next vote"),
+    (
+        ("ila-strike-2024", "strike-begins"),
+        ("ila-strike-2024", "strike-suspended"),
+        "strike vs settlement",
+    ),
+    (
+        ("rates-sept-2024", "fed-cut"),
+        ("rates-sept-2024", "boe-hold"),
+        "another central bank's decision",
+    ),
 ]
 
 
@@ -83,6 +110,8 @@ def days_apart(a: dict, b: dict) -> int:
 
 
 def split_of(*topics: str) -> str:
+    if any(topic in HELD_OUT_4 for topic in topics):
+        return "held-out-4"
     return "held-out" if any(topic in HELD_OUT for topic in topics) else "tune"
 
 
@@ -127,9 +156,11 @@ def main() -> None:
             "Labelled pairs of excerpts of real published articles (outlet, URL, date): "
             "'same' pairs are two outlets' coverage of one event; 'different' pairs are two "
             "events sharing people and places. Built by build_pairs.py from "
-            "real_articles.json. Tune on split 'tune'; report on split 'held-out'."
+            "real_articles.json. Tune on split 'tune'; report on splits 'held-out' and "
+            "'held-out-4'."
         ),
         "held_out_topics": sorted(HELD_OUT),
+        "held_out_4_topics": sorted(HELD_OUT_4),
         "pairs": pairs,
     }
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
