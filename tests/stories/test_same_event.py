@@ -103,7 +103,7 @@ def test_the_labelled_set_is_real_coverage_large_enough_and_split_deterministica
     assert len(pairs) >= 150
     hard = [p for p in pairs if p["label"] == "different" and p["days_apart"] <= 10]
     assert len(hard) >= 60
-    assert {p["split"] for p in pairs} == {"tune", "held-out"}
+    assert {p["split"] for p in pairs} == {"tune", "held-out", "held-out-4"}
     for pair in pairs:
         for side in (pair["a"], pair["b"]):
             assert side["outlet"] and side["url"].startswith("http") and side["date"]
