@@ -72,6 +72,27 @@ def test_the_inbox_filters_by_source(editor_client, feeds):
     assert "Ledger story" in page and "Herald story" not in page
 
 
+def test_the_inbox_filters_by_date(editor_client, feeds):
+    """The date filter's "Past 7 days" link, as the page offers it, and a day of the date
+    hierarchy keep that period's items only."""
+    import html
+    import re
+
+    ledger, _herald = feeds
+    item(ledger, "This week's story", 30)
+    item(ledger, "Story of last month", 24 * 30)
+    page = editor_client.get(INBOX).text
+    link = re.search(r'href="(\?[^"]*published_at__gte[^"]*)"[^>]*>\s*Past 7 days', page)
+    assert link, "the date filter offers Past 7 days"
+    week = editor_client.get(INBOX + html.unescape(link.group(1))).text
+    assert "This week&#x27;s story" in week and "Story of last month" not in week
+    day = timezone.localtime(timezone.now() - datetime.timedelta(hours=24 * 30))
+    hierarchy = {"published_at__year": day.year, "published_at__month": day.month,
+                 "published_at__day": day.day}  # fmt: skip
+    that_day = editor_client.get(INBOX, hierarchy).text
+    assert "Story of last month" in that_day and "This week" not in that_day
+
+
 def test_excerpt_this_opens_the_import_of_the_items_address(editor_client, feeds):
     ledger, _ = feeds
     item(ledger, "Sea wall vote", 1, url="https://l.example/sea-wall?x=1")
