@@ -15,6 +15,7 @@ and a real page, measured so that a shared machine cannot fake the answer.
 
     .venv/bin/python bench/bench_metrics.py [--requests 5000] [--instructions 50] [--loopback N]
 
+--reader-pages adds the load test's other pages to 1 (home, article, tag, source, search, list).
 --requests 0 skips 1. BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_metrics)
 is emptied and reloaded with the demo fixtures.
 """
@@ -33,6 +34,15 @@ from bench_briefing_pages import base_env, get, prepare_database
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bench_metrics"
 URLS = [("trivial /robots.txt", "/robots.txt"), ("day page", "/briefings/2024/09/01/")]
+# --reader-pages: the other pages of the load test's mix, on the demo data (in one process).
+READER_PAGES = [
+    ("home page", "/"),
+    ("article page", "/articles/britain-moves-left-but-how-far/"),
+    ("tag page", "/tags/economy/"),
+    ("source page", "/sources/cnn/"),
+    ("search", "/search/?q=ukraine"),
+    ("articles list", "/articles/"),
+]
 
 
 BLOCKS = 10
@@ -80,7 +90,7 @@ def metrics_switch(enabled: bool) -> None:
     setting_changed.send(sender=None, setting="METRICS_ENABLED", value=enabled, enter=True)
 
 
-def in_process(requests: int) -> None:
+def in_process(requests: int, urls: list[tuple[str, str]]) -> None:
     """Django's WSGI handler as gunicorn calls it: one stack with the metrics and two without
     (the second, a control: what two identical stacks differ by here and now); each request's
     CPU time on its own, in triples (one of each, in a rotating order)."""
@@ -95,7 +105,7 @@ def in_process(requests: int) -> None:
         metrics_switch(enabled)
         handlers[stack] = WSGIHandler()  # its middleware chain, with or without the metrics
     factory = RequestFactory(HTTP_HOST="127.0.0.1")
-    environs = {path: factory.get(path).environ for _, path in URLS}
+    environs = {path: factory.get(path).environ for _, path in urls}
 
     def request(stack: str, path: str) -> float:
         """One request's CPU time (the handler, its response's iteration and close)."""
@@ -110,9 +120,9 @@ def in_process(requests: int) -> None:
         assert response.status_code == 200, (path, response.status_code)
         return seconds
 
-    times = {(name, stack): [] for name, _ in URLS for stack in stacks}
+    times = {(name, stack): [] for name, _ in urls for stack in stacks}
     orders = [("off", "control", "on"), ("on", "off", "control"), ("control", "on", "off")]
-    for _, path in URLS:
+    for _, path in urls:
         for _ in range(100):  # warm: the page cache, the children, the code paths
             for stack in stacks:
                 request(stack, path)
@@ -121,21 +131,21 @@ def in_process(requests: int) -> None:
     metrics.flush()
     flushed_before = metrics.pending.flush_seconds
     for n in range(requests):
-        for name, path in URLS:
+        for name, path in urls:
             for stack in orders[n % 3]:
                 times[(name, stack)].append(request(stack, path))
     metrics_switch(True)
     flushes = metrics.pending.flush_seconds - flushed_before
     print(f"\nin one process, CPU time per request ({requests} requests per URL and stack):")
-    for name, _ in URLS:
+    for name, _ in urls:
         summary(name, times[(name, "off")], times[(name, "on")])
         summary("  control (off, off)", times[(name, "off")], times[(name, "control")])
     # The thread that writes the figures each second ran beside them: its CPU time fell on
     # whichever request was running (of any stack, and rarely at the lower quartile). Its whole
     # time, shared among the requests that were counted:
-    share = flushes / (requests * len(URLS))
+    share = flushes / (requests * len(urls))
     print(f"  the flushes: {flushes * 1e3:.1f} ms of CPU in all, {share * 1e6:.2f} us a request")
-    for name, _ in URLS:
+    for name, _ in urls:
         off, on = quantile(times[(name, "off")], 0.25), quantile(times[(name, "on")], 0.25)
         with_share = (on + share) / off - 1
         print(f"  {name:20} lower quartile, the flushes' share added: cost {with_share:+.2%}")
@@ -147,11 +157,11 @@ def middleware_alone(rounds: int = 31, calls: int = 2000) -> None:
     from django.http import HttpResponse
     from django.test import RequestFactory
 
-    from monitoring.middleware import MetricsMiddleware
+    from monitoring.middleware import metrics_middleware
 
     response = HttpResponse("ok")
     request = RequestFactory().get("/robots.txt")
-    bare, measured = (lambda r: response), MetricsMiddleware(lambda r: response)
+    bare, measured = (lambda r: response), metrics_middleware(lambda r: response)
     times = {"bare": [], "measured": []}
     for _ in range(rounds):
         for name, handler in (("bare", bare), ("measured", measured)):
@@ -295,6 +305,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=5000, help="in-process pairs per URL")
     parser.add_argument("--loopback", type=int, default=0, help="loopback pairs per URL")
     parser.add_argument("--instructions", type=int, default=0, help="callgrind: requests per URL")
+    parser.add_argument(
+        "--reader-pages", action="store_true", help="also the load test's other pages (in process)"
+    )
     parser.add_argument("--child", choices=["on", "off"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -310,7 +323,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as metrics_dir:
         common.django_setup(base_env(database_url) | {"PROMETHEUS_MULTIPROC_DIR": metrics_dir})
         if args.requests:
-            in_process(args.requests)
+            in_process(args.requests, URLS + (READER_PAGES if args.reader_pages else []))
         middleware_alone()
         from core import metrics
 

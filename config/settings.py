@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "monitoring.middleware.MetricsMiddleware",  # first: times everything, answers /metrics
+    "monitoring.middleware.metrics_middleware",  # first: times everything, answers /metrics
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

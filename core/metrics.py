@@ -7,12 +7,14 @@ Values the database already knows (deliveries by state, queue depth) are not cou
 read at scrape time (monitoring/collectors.py).
 
 What happens on every request (its count, latency, queries, the page cache's hits) is added up
-in this process first (`record_request`, `count`) and written to those values at most once a
-second (`flush`: by a thread of this process, before this process answers /metrics, and on
-exit). Writing each request's five values to the files as it ends cost 3-8 % of a cheap
-request's CPU time; the sums cost less (bench/bench_metrics.py; a tuple queued a request and
-added up by the flush was tried: what the request saved, the flush spent). Another process's
-last second reaches /metrics a second late, never counted twice or lost.
+in the thread that answered it, in plain lists only that thread writes (`record_request`,
+`count`: no lock), and written to those values at most once a second (`flush`: by a thread of
+this process, before this process answers /metrics, and on exit), as the difference from what
+the last flush wrote: totals only grow, so a flush that reads a total half-updated writes the
+rest the next time, and nothing is lost or counted twice. Writing each request's five values
+to the files as it ends cost 3-8 % of a cheap request's CPU time; sums under one lock for the
+process cost 1.3-2.2 %; these cost less (bench/bench_metrics.py). Another process's last
+second reaches /metrics a second late.
 """
 
 import atexit
@@ -20,6 +22,7 @@ import os
 import threading
 import time
 from bisect import bisect_left
+from time import perf_counter
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -65,63 +68,120 @@ DELIVERIES_RECORDED = Counter(
 )
 
 
-class RequestTally:
-    """The requests of one (route, method, status) since the last flush."""
+# A request's tally: [requests, seconds, queries, query seconds, bucket 0, bucket 1, ...] (the
+# last bucket: slower than them all). One flat list: the fewest objects a request touches.
+SECONDS, QUERIES, QUERY_SECONDS, BUCKETS = 1, 2, 3, 4
+TALLY_SIZE = BUCKETS + len(REQUEST_BUCKETS) + 1
 
-    __slots__ = ("requests", "seconds", "buckets", "queries", "query_seconds")
+
+class QueryTimer:
+    """On a connection's execute_wrappers: counts its queries and adds up their time. Left on
+    the connection for good (one per connection): the middleware reads and zeroes it."""
+
+    __slots__ = ("count", "seconds")
 
     def __init__(self):
-        self.requests = 0
+        self.count = 0
         self.seconds = 0.0
-        self.buckets = [0] * (len(REQUEST_BUCKETS) + 1)  # the last one: slower than them all
-        self.queries = 0
-        self.query_seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += perf_counter() - start
+            self.count += 1
+
+
+class ThreadTallies:
+    """One thread's totals since it started, written by that thread only; and what the flushes
+    have written of them so far, read and written by the flushes only."""
+
+    __slots__ = ("thread", "requests", "counts", "written")
+
+    def __init__(self):
+        self.thread = threading.current_thread()
+        self.requests: dict[tuple[str, str, int], list] = {}
+        self.counts: dict[tuple[Counter, tuple[str, ...]], list] = {}
+        self.written: dict[tuple, list] = {}
 
 
 class Pending:
-    """What this process counted and has not yet written to the Prometheus values."""
+    """This process's threads' tallies, and the flushes that write their growth to the
+    Prometheus values."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.requests: dict[tuple[str, str, str], RequestTally] = {}
-        self.counts: dict[tuple[Counter, tuple[str, ...]], float] = {}
-        self.due = threading.Event()  # set when something waits to be written
+        self.lock = threading.Lock()  # taken once per thread, to register its tallies
+        self.flush_lock = threading.Lock()  # one flush at a time: each growth written once
+        self.threads: list[ThreadTallies] = []
+        self.local = threading.local()
         self.flusher: threading.Thread | None = None
         self.flush_seconds = 0.0  # CPU time the flushes took (bench/bench_metrics.py adds it)
+        self.children: dict[tuple, object] = {}  # the Prometheus values of each key
 
-    def wake(self) -> None:
-        """Called with the lock held, when a first value waits since the last flush."""
-        if self.flusher is None:
-            self.flusher = threading.Thread(target=self.flush_forever, daemon=True)
-            self.flusher.start()
-        self.due.set()
+    def register(self) -> ThreadTallies:
+        tallies = self.local.tallies = ThreadTallies()
+        with self.lock:
+            self.threads.append(tallies)
+            if self.flusher is None:
+                self.flusher = threading.Thread(target=self.flush_forever, daemon=True)
+                self.flusher.start()
+        return tallies
 
     def flush_forever(self) -> None:
         while True:
-            self.due.wait()
-            self.due.clear()
-            time.sleep(FLUSH_SECONDS)  # gather a second's worth
+            time.sleep(FLUSH_SECONDS)
             self.flush()
 
     def flush(self) -> None:
         started = time.thread_time()
-        with self.lock:
-            requests, self.requests = self.requests, {}
-            counts, self.counts = self.counts, {}
-        for (route, method, status), tally in requests.items():
-            REQUESTS.labels(route, method, status).inc(tally.requests)
-            # Histogram.observe() takes one value at a time; its sum and buckets take n at once.
-            latency = REQUEST_SECONDS.labels(route)
-            latency._sum.inc(tally.seconds)
-            for bucket, n in zip(latency._buckets, tally.buckets, strict=True):
-                if n:
-                    bucket.inc(n)
-            if tally.queries:
-                DB_QUERIES.labels(route).inc(tally.queries)
-                DB_SECONDS.labels(route).inc(tally.query_seconds)
-        for (counter, labels), amount in counts.items():
-            counter.labels(*labels).inc(amount)
+        with self.flush_lock:
+            with self.lock:
+                threads = list(self.threads)
+            for tallies in threads:
+                ended = not tallies.thread.is_alive()  # before reading: its totals are final
+                self.write_growth(tallies)
+                if ended:
+                    with self.lock:
+                        self.threads.remove(tallies)
         self.flush_seconds += time.thread_time() - started
+
+    def write_growth(self, tallies: ThreadTallies) -> None:
+        written, children = tallies.written, self.children
+        # dict.copy() and a list's [:] are each one step the recording thread cannot split.
+        for key, tally in tallies.requests.copy().items():
+            now, before = tally[:], written.get(key) or [0] * TALLY_SIZE
+            written[key] = now
+            if now[0] == before[0]:
+                continue
+            if key not in children:
+                route, method, status = key
+                children[key] = (
+                    REQUESTS.labels(route, method, str(status)),
+                    REQUEST_SECONDS.labels(route),
+                    DB_QUERIES.labels(route),
+                    DB_SECONDS.labels(route),
+                )
+            requests, latency, queries, query_seconds = children[key]
+            requests.inc(now[0] - before[0])
+            # Histogram.observe() takes one value at a time; its sum and buckets take n at once.
+            latency._sum.inc(now[SECONDS] - before[SECONDS])
+            for bucket, n, m in zip(
+                latency._buckets, now[BUCKETS:], before[BUCKETS:], strict=True
+            ):
+                if n > m:
+                    bucket.inc(n - m)
+            if now[QUERIES] > before[QUERIES]:
+                queries.inc(now[QUERIES] - before[QUERIES])
+                query_seconds.inc(now[QUERY_SECONDS] - before[QUERY_SECONDS])
+        for key, total in tallies.counts.copy().items():
+            now, before = total[0], written.get(key, (0,))[0]
+            if now > before:
+                written[key] = [now]
+                if key not in children:
+                    counter, labels = key
+                    children[key] = counter.labels(*labels)
+                children[key].inc(now - before)
 
 
 pending = Pending()
@@ -142,21 +202,47 @@ def flush() -> None:
     pending.flush()
 
 
+def thread_tallies() -> ThreadTallies:
+    try:
+        return pending.local.tallies
+    except AttributeError:
+        return pending.register()
+
+
+def request_state(connection) -> tuple[QueryTimer, dict]:
+    """The calling thread's query timer (on its database connection, `connection`) and its
+    tallies of requests, made once per thread: looking the thread's connection up costs 2 us
+    (asgiref's Local), and it stays the same for the thread's life. A connection that already
+    has a timer keeps it (threads that share one, as a test's live server does, share it)."""
+    wrappers = connection.execute_wrappers
+    timer = next((w for w in wrappers if isinstance(w, QueryTimer)), None)
+    if timer is None:
+        timer = QueryTimer()
+        wrappers.append(timer)
+    state = pending.local.request_state = (timer, thread_tallies().requests)
+    return state
+
+
+def add_request(requests: dict, key: tuple, seconds: float, timer: QueryTimer) -> None:
+    """One request, into the tallies of its thread (from request_state)."""
+    tally = requests.get(key)
+    if tally is None:
+        tally = requests[key] = [0, 0.0, 0, 0.0] + [0] * (TALLY_SIZE - BUCKETS)
+    tally[0] += 1
+    tally[SECONDS] += seconds
+    tally[BUCKETS + bisect_left(REQUEST_BUCKETS, seconds)] += 1  # observe(): first bound >= it
+    if timer.count:
+        tally[QUERIES] += timer.count
+        tally[QUERY_SECONDS] += timer.seconds
+
+
 def record_request(
     route: str, method: str, status: int, seconds: float, queries: int, query_seconds: float
 ) -> None:
-    bucket = bisect_left(REQUEST_BUCKETS, seconds)  # observe(): the first bound >= seconds
-    todo = pending
-    with todo.lock:
-        tally = todo.requests.get((route, method, status))
-        if tally is None:
-            tally = todo.requests[(route, method, status)] = RequestTally()
-            todo.wake()
-        tally.requests += 1
-        tally.seconds += seconds
-        tally.buckets[bucket] += 1
-        tally.queries += queries
-        tally.query_seconds += query_seconds
+    """A request answered outside the middleware's path (a test, a bench)."""
+    timer = QueryTimer()
+    timer.count, timer.seconds = queries, query_seconds
+    add_request(thread_tallies().requests, (route, method, status), seconds, timer)
 
 
 # settings.METRICS_ENABLED, read once: every read of an attribute of django.conf.settings
@@ -182,11 +268,13 @@ def count(counter: Counter, *labels: str, amount: float = 1) -> None:
     """counter.labels(*labels).inc(amount), written with the next flush (METRICS_ENABLED on)."""
     if not enabled():
         return
-    todo = pending
+    try:
+        counts = pending.local.tallies.counts
+    except AttributeError:
+        counts = pending.register().counts
     key = (counter, labels)
-    with todo.lock:
-        if key in todo.counts:
-            todo.counts[key] += amount
-        else:
-            todo.counts[key] = amount
-            todo.wake()
+    total = counts.get(key)
+    if total is None:
+        counts[key] = [amount]
+    else:
+        total[0] += amount

@@ -190,11 +190,45 @@ def test_bounces_and_complaints_from_the_provider_are_on_the_metrics(scrape):
     assert total(samples, "briefing_provider_events", type="rejected") == 0
 
 
-def test_a_process_of_many_handlers_leaves_no_query_timer_on_the_connection():
-    """The test client builds a handler (and a metrics middleware) per client: each request
-    takes its timer off the connection again, so none piles up."""
+def test_a_process_of_many_handlers_leaves_one_query_timer_on_the_connection():
+    """The test client builds a handler (and a metrics middleware) per client, and a live
+    server a thread per request on one shared connection: the connection keeps one timer, and
+    the requests' queries are still counted."""
     from django.db import connection
 
+    from core import metrics
+
+    route = "articles:article_list"
+    queries = metrics.DB_QUERIES.labels(route)
+    metrics.flush()
+    before = queries._value.get()
     for _ in range(50):
         assert Client().get("/articles/").status_code == 200
-    assert connection.execute_wrappers == []
+    threads = [threading.Thread(target=lambda: Client().get("/articles/")) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    metrics.flush()
+    assert sum(isinstance(w, metrics.QueryTimer) for w in connection.execute_wrappers) == 1
+    assert queries._value.get() - before >= 55
+
+
+def test_the_requests_of_a_thread_that_ended_are_counted_once():
+    from core import metrics
+
+    route = "test:ended_thread"
+    counter = metrics.REQUESTS.labels(route, "GET", "200")
+    before = counter._value.get()
+
+    def record():
+        for _ in range(100):
+            metrics.record_request(route, "GET", 200, 0.001, 0, 0.0)
+
+    threads = [threading.Thread(target=record) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    metrics.flush()
+    metrics.flush()
+    assert counter._value.get() - before == 300
+    assert not any(t.thread in threads for t in metrics.pending.threads)  # let go of
