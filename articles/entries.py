@@ -3,7 +3,10 @@
 - `articles_searchentry`: each published article's search vector in a narrow row, partitioned
   by the year of `published_at` so that the newest articles are a small table of their own
   (search reads newest first). Yearly partitions from 2000 to ten years ahead, and one each
-  for anything earlier and later, so that no write ever lacks a partition.
+  for anything earlier and later, so that no write ever lacks a partition. The vector also
+  holds one lexeme per tag of the article (`tag:<id>`, which no query a reader types can
+  spell: the parser splits it), so a tag filter is part of the text query and the GIN index
+  finds the articles with the word *and* the tag at once.
 - `articles_listingentry`: (kind, owner, published_at, article) for source, author and tag
   pages, one index-only scan for a page or its capped count.
 - `articles_searchword`: the words of titles and pull quotes, for "did you mean".
@@ -73,7 +76,11 @@ WITH shown AS (
         AND search_vector IS NOT NULL
 ), entries AS (
     INSERT INTO articles_searchentry (article_id, published_at, original_date, source_id, vector)
-    SELECT id, published_at, original_date, source_id, search_vector FROM shown
+    SELECT id, published_at, original_date, source_id, search_vector || coalesce((
+        SELECT array_to_tsvector(array_agg('tag:' || ti.tag_id))
+        FROM taggit_taggeditem AS ti
+        WHERE ti.object_id = shown.id AND ti.content_type_id = %(content_type)s
+    ), '') FROM shown
     ORDER BY published_at
 ), words AS (
     -- New words join "did you mean" at once; counts are redone by search_words_refresh.
@@ -93,6 +100,11 @@ SELECT 3, ti.tag_id, shown.published_at, shown.id
 FROM shown JOIN taggit_taggeditem AS ti
     ON ti.object_id = shown.id AND ti.content_type_id = %(content_type)s
 """.replace("{word_rule}", WORD_RULE)
+
+
+def tag_query(tag_id: int) -> str:
+    """The tsquery text of the tag's lexeme in the search entries' vectors."""
+    return f"'tag:{int(tag_id)}'"
 
 
 def entries_refresh(article_ids: list[int], *, dropped: bool = False) -> None:

@@ -2,7 +2,7 @@
 
 The matches are read from the narrow, year-partitioned `articles_searchentry` (articles/
 entries.py). Which way is fastest depends on how many articles match, so each search first
-asks PostgreSQL for its own estimate (EXPLAIN, planning only) and then runs one of four query
+asks PostgreSQL for its own estimate (EXPLAIN, planning only) and then runs one of three query
 shapes, each written so that PostgreSQL has one way to run it:
 
 - "bitmap" (few matches): the GIN index across every partition, then the newest first.
@@ -11,11 +11,12 @@ shapes, each written so that PostgreSQL has one way to run it:
   from the GIN index.
 - "years" (in between): the GIN index one year's partition at a time, newest year first,
   until enough match; a remainder query takes every older year at once.
-- "tag" (a tag filter and many matches): walk the tag's own listing, newest first, testing
-  each article's vector.
 
-The source filter needs no shape of its own: with it, "recent" walks the source's recency
-index and "bitmap" combines the GIN index with it, as PostgreSQL prefers.
+A tag filter is a lexeme of the query (`... && 'tag:<id>'`, the entries' vectors hold their
+tags): the estimate is then that of the word and the tag together, and every shape applies it
+as it applies the words. The source filter needs no shape of its own either: with it,
+"recent" walks the source's recency index and "bitmap" combines the GIN index with it, as
+PostgreSQL prefers. Ranking reads the reader's words only.
 """
 
 import datetime
@@ -25,12 +26,13 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from articles.entries import tag_query
+
 CONFIG = "english"
 RARE = 4000  # up to this many estimated matches, the GIN index across all years
 COMMON = 0.08  # from this share of the archive, walking newest first finds enough at once
 YEARS_ONE_BY_ONE = 3  # then the remaining years in one query
 TQ = f"websearch_to_tsquery('{CONFIG}', %(q)s)"
-TAG_KIND = 3  # ListingEntry.Kind.TAG (this module is read by models' layer; no import cycle)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,11 @@ class Filters:
     tag_id: int | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+
+
+def _query(filters: Filters) -> str:
+    """The text query of the reader's words, and of the tag when there is one."""
+    return f"({TQ} && %(tag_query)s::tsquery)" if filters.tag_id else TQ
 
 
 def _conditions(filters: Filters, *, match: str) -> list[str]:
@@ -53,13 +60,13 @@ def _conditions(filters: Filters, *, match: str) -> list[str]:
 
 
 def _params(text: str, filters: Filters, limit: int) -> dict:
-    return {"q": text, "limit": limit, **filters.__dict__}
+    tag = tag_query(filters.tag_id) if filters.tag_id else None
+    return {"q": text, "limit": limit, "tag_query": tag, **filters.__dict__}
 
 
 def estimate(text: str, filters: Filters) -> int:
-    """PostgreSQL's estimate of the matches, source and dates included (a tag's share is
-    judged by the plan choice)."""
-    where = " AND ".join(_conditions(filters, match=f"e.vector @@ {TQ}"))
+    """PostgreSQL's estimate of the matches, tag, source and dates included."""
+    where = " AND ".join(_conditions(filters, match=f"e.vector @@ {_query(filters)}"))
     sql = f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles_searchentry AS e WHERE {where}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, _params(text, filters, 0))
@@ -85,12 +92,10 @@ def total() -> int:
     return _total_cache[0]
 
 
-def choose(matches: int, archive: int, filters: Filters) -> str:
+def choose(matches: int, archive: int) -> str:
     """The plan for a search PostgreSQL expects `matches` of `archive` entries to match."""
     if matches <= RARE:
         return "bitmap"
-    if filters.tag_id:
-        return "tag"
     if matches >= COMMON * archive:
         return "recent"
     return "years"
@@ -98,24 +103,14 @@ def choose(matches: int, archive: int, filters: Filters) -> str:
 
 def candidates(text: str, filters: Filters, limit: int, plan: str | None = None):
     """(plan, [(article id, rank)]) of the newest `limit` matches, newest first."""
-    plan = plan or choose(estimate(text, filters), total(), filters)
+    plan = plan or choose(estimate(text, filters), total())
     if plan == "years":
         return plan, _years(text, filters, limit)
     return plan, _run(SHAPES[plan](filters), _params(text, filters, limit))
 
 
-def _tag_exists(filters: Filters) -> list[str]:
-    if not filters.tag_id:
-        return []
-    return [
-        "EXISTS (SELECT 1 FROM articles_listingentry AS l "  # noqa: S608 (constants)
-        f"WHERE l.kind = {TAG_KIND} AND l.owner_id = %(tag_id)s "
-        "AND l.published_at = e.published_at AND l.article_id = e.article_id)"
-    ]
-
-
 def _bitmap(filters: Filters, *extra: str) -> str:
-    where = " AND ".join(_conditions(filters, match=f"e.vector @@ {TQ}") + _tag_exists(filters))
+    where = " AND ".join(_conditions(filters, match=f"e.vector @@ {_query(filters)}"))
     # An order no index gives: PostgreSQL collects the matches through the GIN index, then
     # keeps the newest.
     where += "".join(extra)
@@ -126,29 +121,14 @@ def _bitmap(filters: Filters, *extra: str) -> str:
 
 
 def _recent(filters: Filters) -> str:
-    where = " AND ".join(
-        _conditions(filters, match=f"(e.vector @@ {TQ}) IS TRUE") + _tag_exists(filters)
-    )
+    where = " AND ".join(_conditions(filters, match=f"(e.vector @@ {_query(filters)}) IS TRUE"))
     return (
         f"SELECT e.article_id, e.vector FROM articles_searchentry AS e WHERE {where}"  # noqa: S608
         " ORDER BY e.published_at DESC, e.article_id DESC LIMIT %(limit)s"
     )
 
 
-def _tag(filters: Filters) -> str:
-    where = " AND ".join(
-        [f"l.kind = {TAG_KIND}", "l.owner_id = %(tag_id)s"]
-        + _conditions(filters, match=f"(e.vector @@ {TQ}) IS TRUE")
-    )
-    return (
-        "SELECT e.article_id, e.vector FROM articles_listingentry AS l "  # noqa: S608
-        "JOIN articles_searchentry AS e "
-        "ON e.article_id = l.article_id AND e.published_at = l.published_at "
-        f"WHERE {where} ORDER BY l.published_at DESC, l.article_id DESC LIMIT %(limit)s"
-    )
-
-
-SHAPES = {"bitmap": _bitmap, "recent": _recent, "tag": _tag}
+SHAPES = {"bitmap": _bitmap, "recent": _recent}
 
 
 def _years(text: str, filters: Filters, limit: int) -> list:

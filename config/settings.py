@@ -140,8 +140,11 @@ else:
 DATABASES["default"].update(CONN_MAX_AGE=env_int("CONN_MAX_AGE", 60), CONN_HEALTH_CHECKS=True)
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 # Reads and writes of a request are cheap and many; fail fast rather than queue forever.
+# No JIT: at a million articles a search's estimated cost passes jit_above_cost, and compiling
+# its plan took 200 ms of a 400 ms query (bench/README-articles.md).
 DATABASES["default"]["OPTIONS"].setdefault(
-    "options", f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')}"
+    "options",
+    f"-c statement_timeout={os.environ.get('DB_STATEMENT_TIMEOUT_MS', '30000')} -c jit=off",
 )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

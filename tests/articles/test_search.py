@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import connection
 
 from articles.models import Article, Author
 from tests.factories import ArticleFactory, SourceFactory
@@ -99,6 +100,27 @@ def test_filters_by_source_tag_and_dates(client):
         "date_to": "2023-12-31",
     }
     assert titles(client.get("/search/", params)) == ["Kept"]
+
+
+def test_the_tag_filter_follows_the_articles_tags_as_they_change(client):
+    """The tag is in the search entry (articles/entries.py): a new tag, a dropped one and a
+    deleted tag each change what the filter finds at once."""
+    from taggit.models import Tag
+
+    article = ArticleFactory(title="Harvest report", tag_names=["grain"])
+    ArticleFactory(title="Harvest elsewhere", tag_names=["wheat"])
+    assert titles(client.get("/search/", {"q": "harvest", "tag": "grain"})) == ["Harvest report"]
+    article.tags.set(["wheat"])
+    assert titles(client.get("/search/", {"q": "harvest", "tag": "grain"})) == []
+    assert sorted(titles(client.get("/search/", {"q": "harvest", "tag": "wheat"}))) == [
+        "Harvest elsewhere", "Harvest report"]  # fmt: skip
+    Tag.objects.get(slug="wheat").delete()
+    article.tags.add("grain")
+    assert titles(client.get("/search/", {"q": "harvest", "tag": "grain"})) == ["Harvest report"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM articles_searchentry WHERE vector::text LIKE %s",
+                       ["%'tag:%"])  # fmt: skip
+        assert cursor.fetchone()[0] == 1  # the deleted tag left no lexeme behind
 
 
 def test_unknown_tag_and_reversed_dates_get_a_message_not_an_error(client):
