@@ -136,7 +136,7 @@ def new_listing(kind: str, owner_id: int, page: int) -> None:
     entries = ListingEntry.objects.filter(kind=ListingEntry.Kind[kind.upper()], owner_id=owner_id)
     ids = entries.order_by("-published_at", "-article").values_list("article", flat=True)
     paginator = BoundedPaginator(ids, 20)
-    list(Article.objects.with_related().in_bulk(list(paginator.get_page(page).object_list)))
+    list(Article.objects.with_byline().in_bulk(list(paginator.get_page(page).object_list)))
 
 
 def owner_id(kind: str, slug: str) -> int:

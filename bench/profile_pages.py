@@ -109,8 +109,9 @@ def main() -> int:
             f"{statistics.mean(warm):6.1f} {statistics.mean(warm_q):6.1f}"
         )
         if profile:
-            stats = pstats.Stats(profile, stream=sys.stdout).sort_stats("tottime")
-            stats.print_stats(25)
+            stats = pstats.Stats(profile, stream=sys.stdout)
+            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+            stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 25)
             if os.environ.get("PROFILE_CALLERS"):
                 stats.print_callers(os.environ["PROFILE_CALLERS"])
     return 0
