@@ -147,6 +147,31 @@ def test_the_estimate_of_a_word_and_a_tag_counts_the_articles_with_both():
     assert all(estimated < word for estimated in estimates.values())
 
 
+def test_a_walk_that_ends_before_it_finds_enough_goes_on_year_by_year(archive, monkeypatch):
+    """When the estimate was far too high, the "recent" walk reads at most WALK rows and the
+    search goes on with the GIN index: the same newest matches, never the whole archive."""
+    monkeypatch.setattr(search_plans, "WALK", 3)
+    monkeypatch.setattr(search_plans, "total", lambda: 1_000_000)
+    with CaptureQueriesContext(connection) as captured:
+        plan, rows = candidates("lighthouse", Filters(), 5, plan="recent")
+    assert plan == "years"
+    assert ids(rows) == newest(archive, lambda a: "lighthouse" in a.title)
+    assert "LIMIT 3" in captured.captured_queries[0]["sql"]  # the walk, capped
+
+
+@pytest.mark.parametrize("query", ["ferry -ferry", "ferries -ferry lighthouse"])
+def test_a_query_that_contradicts_itself_finds_nothing_and_reads_nothing(archive, query):
+    with CaptureQueriesContext(connection) as captured:
+        plan, rows = candidates(query, Filters(), 5)
+    assert (plan, rows) == ("none", [])
+    assert not any("articles_searchentry" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_negated_word_alone_is_not_a_contradiction(archive):
+    _, rows = candidates("ferry -lighthouse", Filters(), 50)
+    assert sorted(ids(rows)) == sorted(a.pk for a in archive if "lighthouse" not in a.title)
+
+
 def test_postgresqls_estimate_tells_a_common_word_from_a_rare_one():
     call_command("generate_archive", articles=1500, sources=5, authors=20, tags=10,
                  stdout=StringIO())  # fmt: skip
