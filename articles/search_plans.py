@@ -97,11 +97,14 @@ def total() -> int:
     return _total_cache[0]
 
 
-def choose(matches: int, archive: int) -> str:
-    """The plan for a search PostgreSQL expects `matches` of `archive` entries to match."""
+def choose(matches: int, archive: int, *, phrase: bool = False) -> str:
+    """The plan for a search PostgreSQL expects `matches` of `archive` entries to match. A
+    phrase's estimate is that of its words anywhere (PostgreSQL keeps no statistics of word
+    order), often ten times too high: a walk would read thousands of rows for each match,
+    where the GIN index year by year rechecks only the articles with all the words."""
     if matches <= RARE:
         return "bitmap"
-    if matches >= COMMON * archive:
+    if matches >= COMMON * archive and not phrase:
         return "recent"
     return "years"
 
@@ -110,7 +113,7 @@ def candidates(text: str, filters: Filters, limit: int, plan: str | None = None)
     """(plan, [(article id, rank)]) of the newest `limit` matches, newest first."""
     if contradicts(text):
         return "none", []
-    plan = plan or choose(estimate(text, filters), total())
+    plan = plan or choose(estimate(text, filters), total(), phrase='"' in text)
     if plan == "years":
         return plan, _years(text, filters, limit)
     rows = _run(SHAPES[plan](filters), _params(text, filters, limit))

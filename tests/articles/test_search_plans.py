@@ -124,6 +124,11 @@ def test_the_plan_follows_the_estimate(matches, archive_size, plan):
     assert choose(matches, archive_size) == plan
 
 
+def test_a_common_phrase_is_searched_year_by_year_not_walked():
+    assert choose(900_000, 1_000_000, phrase=True) == "years"
+    assert choose(40, 1_000_000, phrase=True) == "bitmap"
+
+
 def test_the_estimate_of_a_word_and_a_tag_counts_the_articles_with_both():
     """The tag's lexeme is in the query PostgreSQL estimates: the estimate is of the articles
     with the word and the tag (a common word in a small tag is a few matches: the GIN index,
