@@ -17,8 +17,11 @@ def _headers_without_server(self):
 _wsgi.Response.default_headers = _headers_without_server
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
-# Sync workers: (2 x cores) + 1 is gunicorn's own advice for I/O-bound Django pages.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Sync workers, cores + 1: a readers' page spends 8-12 ms on the CPU and 1-2 ms waiting for
+# PostgreSQL (bench/profile_pages.py), so more workers than cores only take turns on them.
+# On 2 cores under bench/load_test.py: 3 workers 197-201 requests/s, p99 491-493 ms; 4: 204,
+# 483 ms; 5 (gunicorn's 2 x cores + 1, for I/O-bound pages): 172-179 requests/s, 539-564 ms.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
