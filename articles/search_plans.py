@@ -33,7 +33,9 @@ from django.db import connection
 from articles.entries import tag_query
 
 CONFIG = "english"
-RARE = 4000  # up to this many estimated matches, the GIN index across all years
+RARE = 1500  # up to this many estimated matches, the GIN index across all years (beyond it,
+# reading every match costs more than the year-by-year queries: at 2,000-4,000 estimated matches
+# 10-20 ms against 2-3 ms at a million articles, 6-7 against 2 at 100,000; bench_articles.py)
 COMMON = 0.08  # from this share of the archive, walking newest first finds enough at once
 YEARS_ONE_BY_ONE = 3  # then the remaining years in one query
 WALK = 20_000  # rows the "recent" plan reads at most (~35 ms at a million articles)

@@ -115,7 +115,8 @@ def test_the_years_plan_reads_one_year_at_a_time_newest_first_and_stops_when_it_
     ("matches", "archive_size", "plan"),
     [
         (40, 1_000_000, "bitmap"),
-        (4_000, 1_000_000, "bitmap"),
+        (1_500, 1_000_000, "bitmap"),
+        (4_000, 1_000_000, "years"),
         (900_000, 1_000_000, "recent"),
         (30_000, 1_000_000, "years"),
     ],
