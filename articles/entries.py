@@ -60,6 +60,14 @@ def create_tables_sql() -> str:
     return f"{CREATE_SQL}\n{VECTOR_INDEX_SQL};\n{partitions_sql(last_year)}"
 
 
+TAG_LEXEME = "tag:"  # then the tag's id: a lexeme the parser never makes of a reader's query
+
+
+def tag_lexemes_sql(tag_id: str) -> str:
+    """The SQL tsvector of the tags of the taggings aggregated (`tag_id`: their column)."""
+    return f"array_to_tsvector(array_agg('{TAG_LEXEME}' || {tag_id}))"
+
+
 WORD_RULE = "length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'"
 # What the articles of `{ids}` had in both tables: a CTE for the statement that changes them.
 DROP_CTE = """
@@ -77,8 +85,7 @@ WITH shown AS (
 ), entries AS (
     INSERT INTO articles_searchentry (article_id, published_at, original_date, source_id, vector)
     SELECT id, published_at, original_date, source_id, search_vector || coalesce((
-        SELECT array_to_tsvector(array_agg('tag:' || ti.tag_id))
-        FROM taggit_taggeditem AS ti
+        SELECT {tag_lexemes} FROM taggit_taggeditem AS ti
         WHERE ti.object_id = shown.id AND ti.content_type_id = %(content_type)s
     ), '') FROM shown
     ORDER BY published_at
@@ -99,12 +106,12 @@ UNION ALL
 SELECT 3, ti.tag_id, shown.published_at, shown.id
 FROM shown JOIN taggit_taggeditem AS ti
     ON ti.object_id = shown.id AND ti.content_type_id = %(content_type)s
-""".replace("{word_rule}", WORD_RULE)
+""".replace("{word_rule}", WORD_RULE).replace("{tag_lexemes}", tag_lexemes_sql("ti.tag_id"))
 
 
 def tag_query(tag_id: int) -> str:
     """The tsquery text of the tag's lexeme in the search entries' vectors."""
-    return f"'tag:{int(tag_id)}'"
+    return f"'{TAG_LEXEME}{int(tag_id)}'"
 
 
 def entries_refresh(article_ids: list[int], *, dropped: bool = False) -> None:

@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 def add_tag_lexemes(apps, schema_editor):
-    from articles.entries import VECTOR_INDEX_SQL
+    from articles.entries import VECTOR_INDEX_SQL, tag_lexemes_sql
 
     ContentType = apps.get_model("contenttypes", "ContentType")
     content_type = ContentType.objects.filter(app_label="articles", model="article").first()
@@ -14,14 +14,14 @@ def add_tag_lexemes(apps, schema_editor):
     schema_editor.execute("SET statement_timeout = 0")  # a batch job, not a request
     schema_editor.execute("DROP INDEX searchentry_vector")  # built once, after the rows
     schema_editor.execute(
-        """
+        f"""
         UPDATE articles_searchentry AS e SET vector = e.vector || t.lexemes
         FROM (
-            SELECT object_id, array_to_tsvector(array_agg('tag:' || tag_id)) AS lexemes
+            SELECT object_id, {tag_lexemes_sql("tag_id")} AS lexemes
             FROM taggit_taggeditem WHERE content_type_id = %s GROUP BY object_id
         ) AS t
         WHERE e.article_id = t.object_id
-        """,
+        """,  # noqa: S608 (constants only; the content type goes in as a parameter)
         [content_type.pk],
     )
     schema_editor.execute("SET maintenance_work_mem = '256MB'")  # the GIN index built in memory
