@@ -75,13 +75,15 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         (
             "searching",
             r"search(?:es|ed|ing)? (?:for|effort|area|and rescue)|missing|vanish\w*"
-            r"|disappear\w*|lost contact|running out|oxygen",
+            r"|disappear\w*|lost contact|running out|oxygen|searching"
+            r"|(?:has|have) not (?:yet )?been (?:found|located|reached)|rescue (?:mission|operation)",
         ),
         (
             "found",
             r"debris field|implosion|no survivors|(?:confirmed|declared|presumed) dead"
             r"|(?:located|found) (?:the )?(?:[\w']+ )?(?:wreck|wreckage)"
             r"|wreck(?:age)? (?:was|has been) found"
+            r"|recover(?:s|ed|ing)? (?:the )?bodies|bodies (?:were |have been )?recovered"
             r"|confirm\w* (?:the )?deaths|found (?:[\w-]+ ){0,4}?(?:dead|in (?:\w+ )?pieces|split"
             r"|cracked|broken)|(?:split|broke|broken|cracked) (?:apart|into)|sank|has sunk",
         ),
@@ -101,11 +103,20 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("crashed", r"crash(?:es|ed)|crash-land\w*"),
         ("landed", r"land(?:s|ed)|touch(?:es|ed) down|soft-landed|successful landing"),
     ],
+    "storm": [  # a storm's landfall, then its aftermath (the forecast is a preview)
+        ("landfall", r"(?:made|makes|making) landfall|c[oa]mes? ashore|slam(?:s|med) (?:\w+ )?ashore"),
+        (
+            "aftermath",
+            r"picking up the pieces|aftermath|clean-?up (?:efforts?|crews?|begins?)"
+            r"|assess\w* (?:the )?(?:\w+ )?damage|left (?:[\w.]+ ){0,3}without power",
+        ),
+    ],
     "rates": [
         (
             "raised",
             r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
-            r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?",
+            r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
+            r"|rate (?:hike|increase|rise)s?",
         ),
         (
             "held",
@@ -114,7 +125,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             r"|(?:left|kept|keeps?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
             r"|pause[sd]?|paused|skip(?:s|ped)?|unchanged|maintain(?:s|ed)? the target range",
         ),
-        ("cut", r"cut(?:s|ting)? (?:rates|interest rates|its|the)|lower(?:s|ed) (?:rates|its)"),
+        (
+            "cut",
+            r"cut(?:s|ting)? (?:rates|interest rates|its|the)|rate (?:cut|reduction|decrease)s?"
+            r"|(?:lower(?:s|ed|ing)?|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its|interest)",
+        ),
     ],
 }
 # Families whose stages are alternatives, not a sequence: a rate decision raises, holds or
@@ -129,6 +144,7 @@ _MODAL = (
 )
 PREVIEW = re.compile(
     r"what to expect|ahead of|preview|expect(?:s|ed)?\b|is set to|are set to|could be|as soon as"
+    r"|forecast to|headed (?:to|for|toward)|bearing down on"
     r"|kicks off tomorrow|upcoming|rumou?r\w*|will (?:unveil|announce|decide|vote|launch)"
     r"|is scheduled to|poised to|anticipat\w+|how to watch|starts (?:today|tomorrow)|kicks off",
     re.IGNORECASE,
@@ -178,7 +194,8 @@ _BACKGROUND_BEFORE = re.compile(
     r"\b(?:after|since|earlier|previous|previously|last|following|before|where|ago|initial"
     r"|initially|than|until|prior|planned|plans|scheduled|set for|expected|will|due"
     r"|on the eve|recent|recently|next|coming|that|which|who|disappeared|vanished"
-    r"|went missing|lost contact|began)\b",
+    r"|went missing|lost contact|began|forecasts?|forecasted|projected|predicted|could|would"
+    r"|might)\b|\b(?:by|until)\s+$",
     re.IGNORECASE,
 )
 _REPORTED = re.compile(r"\b(?:said|says|told)\W+(?:\w+\W+){0,1}$", re.IGNORECASE)
@@ -187,6 +204,12 @@ _STAGE_PATTERNS = {
     for family, stages in STAGES.items()
 }
 _PROSPECTIVE_BEFORE = re.compile(rf"{_MODAL}$", re.IGNORECASE)
+# Words that make the event word after them an earlier one recalled: "began raising rates in
+# March 2022", "after raising them steadily", "since its last rate hike".
+_EARLIER_BEFORE = re.compile(
+    r"\b(?:began|begun|started|after|since|following|previous|last)\s+(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“])")
 
 
@@ -243,9 +266,8 @@ def _stages(lede: str) -> tuple[dict[str, str], dict[str, frozenset]]:
         found = {}
         for stage, pattern in stages:
             for match in pattern.finditer(lede):
-                if not _PROSPECTIVE_BEFORE.search(
-                    lede[max(0, match.start() - 60) : match.start()]
-                ):
+                before = lede[max(0, match.start() - 60) : match.start()]
+                if not (_PROSPECTIVE_BEFORE.search(before) or _EARLIER_BEFORE.search(before)):
                     found[stage] = min(found.get(stage, match.start()), match.start())
         if found:
             mentioned[family] = frozenset(found)
@@ -288,7 +310,9 @@ def _resolve(match: re.Match, published: date | None) -> Day | None:
         if published is None:
             return Day(weekday=weekday, words=words)
         back = (published.weekday() - weekday) % 7
-        return _dated(published - timedelta(days=back), words)
+        # The day after the article's date is that day, not six days before: an article's
+        # date is often the day before in its publisher's time zone.
+        return _dated(published - timedelta(days=back if back < 6 else -1), words)
     if match["relative"]:
         if published is None:
             return None

@@ -77,7 +77,7 @@ _LEVEL = re.compile(rf"(?<![\d./]){_RATE}{_PERCENT}", re.IGNORECASE)
 _MOVE = re.compile(rf"\bfrom {_RATE}(?:{_PERCENT})?\s?(?:pc )?to {_RATE}", re.IGNORECASE)
 # Percents that are not a rate's level: inflation figures, the old level, the size of a move.
 _NOT_LEVEL = re.compile(
-    r"(?:inflation|prices|growth|gdp|unemployment)\W+(?:[\w-]+\W+){0,4}$|\b(?:from|by)\s+$",
+    r"\b(?:inflation|prices|growth|gdp|unemployment|jobless)\b[^,;:]*$|\b(?:from|by)\s+$",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(
