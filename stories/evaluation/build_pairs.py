@@ -33,6 +33,12 @@ HELD_OUT_4 = {
     "rates-sept-2024",
 }
 
+# A fifth part, split "held-out-5" (held_out_5_articles.json, its topics and contrasts with it):
+# seven stories collected for issue 17 by a session that never saw the detector, after the
+# rules had been tuned on held-out-4; measured once.
+HELD_OUT_5_FILE = "held_out_5_articles.json"
+HELD_OUT_5 = set(json.loads((HERE / HELD_OUT_5_FILE).read_text(encoding="utf-8"))["topics"])
+
 # (topic, event), (topic, event), kind of negative
 CONTRASTS = [
     (("openai", "fired"), ("openai", "reinstated"), "firing vs reinstatement"),
@@ -110,6 +116,8 @@ def days_apart(a: dict, b: dict) -> int:
 
 
 def split_of(*topics: str) -> str:
+    if any(topic in HELD_OUT_5 for topic in topics):
+        return "held-out-5"
     if any(topic in HELD_OUT_4 for topic in topics):
         return "held-out-4"
     return "held-out" if any(topic in HELD_OUT for topic in topics) else "tune"
@@ -127,7 +135,7 @@ def pair(label: str, kind: str, a: dict, b: dict) -> dict:
     }
 
 
-def build(articles: list[dict]) -> list[dict]:
+def build(articles: list[dict], contrasts: list = CONTRASTS) -> list[dict]:
     events: dict[tuple, list[dict]] = {}
     for article in sorted(articles, key=lambda a: a["url"]):
         events.setdefault((article["topic"], article["event"]), []).append(article)
@@ -137,7 +145,7 @@ def build(articles: list[dict]) -> list[dict]:
         random.Random("/".join(key)).shuffle(combos)
         kind = "same event"
         pairs += [pair("same", kind, a, b) for a, b in combos[:PER_EVENT]]
-    for first, second, kind in CONTRASTS:
+    for first, second, kind in contrasts:
         combos = list(itertools.product(events[first], events[second]))
         random.Random("/".join(first + second)).shuffle(combos)
         # the earlier event is side a in half the pairs, side b in the other half
@@ -150,17 +158,22 @@ def build(articles: list[dict]) -> list[dict]:
 
 def main() -> None:
     articles = json.loads((HERE / "real_articles.json").read_text(encoding="utf-8"))
-    pairs = build(articles)
+    held_out_5 = json.loads((HERE / HELD_OUT_5_FILE).read_text(encoding="utf-8"))
+    contrasts = CONTRASTS + [
+        (tuple(first), tuple(second), kind) for first, second, kind in held_out_5["contrasts"]
+    ]
+    pairs = build(articles + held_out_5["articles"], contrasts)
     document = {
         "description": (
             "Labelled pairs of excerpts of real published articles (outlet, URL, date): "
             "'same' pairs are two outlets' coverage of one event; 'different' pairs are two "
             "events sharing people and places. Built by build_pairs.py from "
-            "real_articles.json. Tune on split 'tune'; report on splits 'held-out' and "
-            "'held-out-4'."
+            "real_articles.json and held_out_5_articles.json. Tune on split 'tune'; report "
+            "on splits 'held-out', 'held-out-4' and 'held-out-5' (the first two seen since)."
         ),
         "held_out_topics": sorted(HELD_OUT),
         "held_out_4_topics": sorted(HELD_OUT_4),
+        "held_out_5_topics": sorted(HELD_OUT_5),
         "pairs": pairs,
     }
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"

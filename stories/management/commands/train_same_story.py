@@ -15,7 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("pairs", help="a labelled pairs file (see evaluate_same_story)")
-        parser.add_argument("--split", default="tune", help='train on this split (default "tune")')
+        parser.add_argument(
+            "--split",
+            default="tune",
+            help='train on this split, or these, comma-separated (default "tune")',
+        )
         parser.add_argument(
             "--precision",
             type=float,
@@ -30,7 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, pairs, split, precision, l2, write, output, **options):
         try:
-            labelled = [p for p in evaluate.read_pairs(pairs) if str(p.get("split")) == split]
+            splits = {name.strip() for name in split.split(",")}
+            labelled = [p for p in evaluate.read_pairs(pairs) if str(p.get("split")) in splits]
             if not labelled:
                 raise evaluate.PairsError(f'No pairs in split "{split}".')
             with evaluate.scratch_database():
