@@ -48,7 +48,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "prosecution": [
         ("indicted", r"indict(?:s|ed|ment)?|charged|votes? to indict"),
         ("arraigned", r"arraign(?:s|ed)|plead(?:s|ed)? not guilty|not-guilty plea"),
-        ("convicted", r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"),
+        (
+            "convicted",
+            r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"
+            r"|finds? (?:[\w.'-]+ ){1,5}guilty|guilty (?:on|of) (?:all |two |\w+ )?(?:counts?|charges?)",
+        ),
         ("sentenced", r"sentenced|sentencing hearing|prison term|landmark sentencing"),
     ],
     "truce": [
@@ -103,6 +107,27 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("crashed", r"crash(?:es|ed)|crash-land\w*"),
         ("landed", r"land(?:s|ed)|touch(?:es|ed) down|soft-landed|successful landing"),
     ],
+    "contest": [  # of a post: a candidate leaves the race, then the winner is named
+        (
+            "withdrew",
+            r"pull(?:s|ed|ing)? out|withdr[ae]w\w*|drop(?:s|ped)? out|quits? the race"
+            r"|abandon\w* (?:his |her |their )?bid|will not (?:stand|run)|not be running",
+        ),
+        (
+            "chosen",
+            r"(?:named|elected|chosen|confirmed|declared|appointed) (?:as )?(?:the )?(?:[\w']+ ){0,3}"
+            r"(?:leader|prime minister|president|winner)|claim(?:s|ed)? victory|declared victory"
+            r"|w(?:ins?|on) (?:the |a )?(?:[\w-]+ ){0,2}(?:leadership|race|contest|election|runoff|vote)",
+        ),
+    ],
+    "stranding": [  # a ship aground, then afloat again
+        ("aground", r"r[au]ns? aground|stranded|lodged|blocking|blocks"),
+        ("refloated", r"refloat\w*|freed|dislodged|(?:is|was|set) free|reopen(?:s|ed|ing)"),
+    ],
+    "rescue": [  # people trapped: found alive, then brought out
+        ("found alive", r"found (?:[\w-]+ ){0,3}(?:alive|safe)|located alive"),
+        ("rescued", r"rescued|brought out|freed from|pulled from|extracted"),
+    ],
     "storm": [  # a storm's landfall, then its aftermath (the forecast is a preview)
         ("landfall", r"(?:made|makes|making) landfall|c[oa]mes? ashore|slam(?:s|med) (?:\w+ )?ashore"),
         (
@@ -143,7 +168,8 @@ _MODAL = (
     r"|wants?|seeks?|aims?)\s+(?:[\w-]+\s+){0,4}?to\s+)(?:[\w-]+\s+){0,3}"
 )
 PREVIEW = re.compile(
-    r"what to expect|ahead of|preview|expect(?:s|ed)?\b|is set to|are set to|could be|as soon as"
+    r"what to expect|ahead of|preview|expect(?:s|ed)?\b|is set to|are set to|as soon as"
+    r"|could be (?:indicted|charged|arrested|named|announced|decided|approved|blocked|released)"
     r"|forecast to|headed (?:to|for|toward)|bearing down on"
     r"|kicks off tomorrow|upcoming|rumou?r\w*|will (?:unveil|announce|decide|vote|launch)"
     r"|is scheduled to|poised to|anticipat\w+|how to watch|starts (?:today|tomorrow)|kicks off",
@@ -185,7 +211,9 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_WORDS = re.compile(
     rf"\b(?P<weekday>{'|'.join(WEEKDAYS)})\b(?P<possessive>'s)?"
     rf"|\b(?P<month>{_MONTH})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
     rf"|\b(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})\b"
+    r"(?:,?\s+(?P<year2>(?:19|20)\d\d)\b)?"
     r"|\b(?P<relative>today|yesterday|tonight|last night|this morning)\b",
     re.IGNORECASE,
 )
@@ -324,13 +352,16 @@ def _resolve(match: re.Match, published: date | None) -> Day | None:
         return None
     if published is None:
         return Day(month_day=(month, day), words=words)
-    for year in (published.year, published.year - 1):
+    written = match["year"] or match["year2"]
+    for year in (int(written),) if written else (published.year, published.year - 1):
         try:
             value = date(year, month, day)
         except ValueError:
             return None
-        if value <= published + timedelta(days=7):
-            return _dated(value, words)
+        if value <= published + timedelta(days=1):
+            # A day more than a week before the article's date recalls an earlier event
+            # ("the June 7, 2021, shooting deaths"); a later one announces the next.
+            return _dated(value, words) if value >= published - timedelta(days=7) else None
     return None
 
 

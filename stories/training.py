@@ -78,10 +78,30 @@ def choose_cutoff(predictions: list[tuple[float, Row]], *, precision: float) -> 
     return max(good, key=lambda c: (recall(c), -c))
 
 
-def train(rows: list[Row], *, l2: float = 1.0, precision: float = 0.96):
-    """The model trained on every row, its cutoff, and the cross-validated figures by mode."""
+def balanced_cutoff(
+    predictions: list[tuple[float, Row]], *, precision: float, recall: float
+) -> float:
+    """The cutoff whose worst shortfall from either goal, in either mode, is the smallest:
+    when no cutoff reaches both goals, the one that misses them by the least."""
+    modes = [[p for p in predictions if p[1].undated == u] for u in (False, True)]
+
+    def margin(cutoff):
+        found = [figures(mode, cutoff) for mode in modes]
+        return min(min(f.precision - precision, f.recall - recall) for f in found)
+
+    return max(CUTOFFS, key=lambda c: (margin(c), -c))
+
+
+def train(
+    rows: list[Row], *, l2: float = 1.0, precision: float = 0.96, recall: float | None = None
+):
+    """The model trained on every row, its cutoff, and the cross-validated figures by mode:
+    the cutoff of the best recall at `precision`, or with `recall` too, the balanced one."""
     predictions = out_of_fold(rows, l2=l2)
-    cutoff = choose_cutoff(predictions, precision=precision)
+    if recall is None:
+        cutoff = choose_cutoff(predictions, precision=precision)
+    else:
+        cutoff = balanced_cutoff(predictions, precision=precision, recall=recall)
     model = classifier.fit([r.features for r in rows], [r.same for r in rows], l2=l2)
     model = classifier.Model(
         model.names, model.mean, model.scale, model.weights, model.bias, cutoff

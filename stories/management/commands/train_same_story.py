@@ -26,13 +26,19 @@ class Command(BaseCommand):
             default=0.96,
             help="precision asked for (0.96: a margin over the goal of 0.95 for unseen topics)",
         )
+        parser.add_argument(
+            "--recall",
+            type=float,
+            default=None,
+            help="with it, the cutoff that misses the precision and this recall by the least",
+        )
         parser.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the weights")
         parser.add_argument("--write", action="store_true", help="save the model")
         parser.add_argument(
             "--output", default=str(classifier.MODEL_PATH), help="where --write saves it"
         )
 
-    def handle(self, *args, pairs, split, precision, l2, write, output, **options):
+    def handle(self, *args, pairs, split, precision, recall, l2, write, output, **options):
         try:
             splits = {name.strip() for name in split.split(",")}
             labelled = [p for p in evaluate.read_pairs(pairs) if str(p.get("split")) in splits]
@@ -51,7 +57,7 @@ class Command(BaseCommand):
         except evaluate.PairsError as error:
             raise CommandError(str(error)) from error
         topics = len({row.topic for row in rows})
-        model, cross_validated = training.train(rows, l2=l2, precision=precision)
+        model, cross_validated = training.train(rows, l2=l2, precision=precision, recall=recall)
         self.stdout.write(f"Trained on {len(labelled)} pairs of split {split!r}, {topics} topics")
         self.stdout.write(f"Cutoff: {model.cutoff:.2f}")
         for mode, figures in cross_validated.items():
