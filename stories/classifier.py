@@ -26,6 +26,13 @@ class Model:
     weights: tuple[float, ...]
     bias: float
     cutoff: float
+    undated_cutoff: float | None = None  # for pairs of which one side has no date
+
+    def cutoff_for(self, features: dict[str, float]) -> float:
+        """The cutoff of the pair's mode: with both dates, or with one side undated."""
+        if features.get("undated") and self.undated_cutoff is not None:
+            return self.undated_cutoff
+        return self.cutoff
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(
@@ -49,6 +56,7 @@ class Model:
             "weights": list(self.weights),
             "bias": self.bias,
             "cutoff": self.cutoff,
+            "undated_cutoff": self.undated_cutoff,
             **extra,
         }
         return json.dumps(document, indent=1) + "\n"
@@ -66,6 +74,7 @@ def model() -> Model:
         tuple(document["weights"]),
         float(document["bias"]),
         float(document["cutoff"]),
+        document.get("undated_cutoff"),
     )
 
 

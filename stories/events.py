@@ -47,7 +47,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     ],
     "prosecution": [
         ("indicted", r"indict(?:s|ed|ment)?|charged|votes? to indict"),
-        ("arraigned", r"arraign(?:s|ed)|plead(?:s|ed)? not guilty|not-guilty plea"),
+        (
+            "arraigned",
+            r"arraign(?:s|ed)|plead(?:s|ed)? [\"“]?not guilty|not[- ]guilty plea"
+            r"|(?:at|during|for) (?:his |her |their |the )?(?:[\w-]+ ){0,2}arraignment",
+        ),
         (
             "convicted",
             r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"
@@ -101,7 +105,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("launched", r"lift(?:s|ed)? off|blast(?:s|ed)? off|launched|explod\w*|soared"),
     ],
     "unveiling": [
-        ("unveiled", r"unveil(?:s|ed)|took the wraps off|announced the|hailed the arrival"),
+        (
+            "unveiled",
+            r"unveil(?:s|ed|ing)|took the wraps off|announced the|hailed the arrival"
+            r"|introduc(?:es|ed)|debut(?:s|ed)",
+        ),
     ],
     "outcome": [
         ("crashed", r"crash(?:es|ed)|crash-land\w*"),

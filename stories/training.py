@@ -81,13 +81,12 @@ def choose_cutoff(predictions: list[tuple[float, Row]], *, precision: float) -> 
 def balanced_cutoff(
     predictions: list[tuple[float, Row]], *, precision: float, recall: float
 ) -> float:
-    """The cutoff whose worst shortfall from either goal, in either mode, is the smallest:
-    when no cutoff reaches both goals, the one that misses them by the least."""
-    modes = [[p for p in predictions if p[1].undated == u] for u in (False, True)]
+    """The cutoff whose worst shortfall from either goal is the smallest: when no cutoff
+    reaches both goals, the one that misses them by the least."""
 
     def margin(cutoff):
-        found = [figures(mode, cutoff) for mode in modes]
-        return min(min(f.precision - precision, f.recall - recall) for f in found)
+        found = figures(predictions, cutoff)
+        return min(found.precision - precision, found.recall - recall)
 
     return max(CUTOFFS, key=lambda c: (margin(c), -c))
 
@@ -98,16 +97,21 @@ def train(
     """The model trained on every row, its cutoff, and the cross-validated figures by mode:
     the cutoff of the best recall at `precision`, or with `recall` too, the balanced one."""
     predictions = out_of_fold(rows, l2=l2)
+    by_mode = {undated: [p for p in predictions if p[1].undated == undated] for undated in (0, 1)}
     if recall is None:
-        cutoff = choose_cutoff(predictions, precision=precision)
-    else:
-        cutoff = balanced_cutoff(predictions, precision=precision, recall=recall)
+        cutoff = undated_cutoff = choose_cutoff(predictions, precision=precision)
+    else:  # one cutoff for each mode: an undated pair has less to go on
+        cutoff, undated_cutoff = (
+            balanced_cutoff(by_mode[undated], precision=precision, recall=recall)
+            for undated in (0, 1)
+        )
     model = classifier.fit([r.features for r in rows], [r.same for r in rows], l2=l2)
     model = classifier.Model(
-        model.names, model.mean, model.scale, model.weights, model.bias, cutoff
-    )
+        model.names, model.mean, model.scale, model.weights, model.bias, cutoff,
+        undated_cutoff if recall is not None else None,
+    )  # fmt: skip
     cross_validated = {
-        mode: figures([p for p in predictions if p[1].undated == undated], cutoff)
-        for mode, undated in (("both dates", False), ("one side undated", True))
+        "both dates": figures(by_mode[0], cutoff),
+        "one side undated": figures(by_mode[1], undated_cutoff),
     }
     return model, cross_validated

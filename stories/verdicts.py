@@ -104,9 +104,10 @@ def judge(
     measured = features.pair_features(a, b, score, conflicts, facts)
     probability = model.probability(measured)
     doubts = ()
-    if not conflicts and probability < model.cutoff:
+    cutoff = model.cutoff_for(measured)
+    if not conflicts and probability < cutoff:
         doubts = tuple(features.doubts(model.contributions(measured), measured))
-    same = not conflicts and score >= needed and probability >= model.cutoff
+    same = not conflicts and score >= needed and probability >= cutoff
     return Verdict(same, score, tuple(conflicts), tuple(shared), facts, probability, doubts)
 
 

@@ -60,6 +60,8 @@ class Command(BaseCommand):
         model, cross_validated = training.train(rows, l2=l2, precision=precision, recall=recall)
         self.stdout.write(f"Trained on {len(labelled)} pairs of split {split!r}, {topics} topics")
         self.stdout.write(f"Cutoff: {model.cutoff:.2f}")
+        if model.undated_cutoff is not None:
+            self.stdout.write(f"Cutoff with one side undated: {model.undated_cutoff:.2f}")
         for mode, figures in cross_validated.items():
             self.stdout.write(
                 f"Leave-one-topic-out, {mode}: precision {figures.precision:.3f}, "
