@@ -38,10 +38,19 @@ HELD_OUT_4 = {
 # rules had been tuned on held-out-4; measured once.
 HELD_OUT_5_FILE = "held_out_5_articles.json"
 HELD_OUT_5 = set(json.loads((HERE / HELD_OUT_5_FILE).read_text(encoding="utf-8"))["topics"])
-# A sixth part, split "held-out-6" (held_out_6_articles.json), collected the same way by another
-# such session after the rules had been tuned on held-out-5; measured once.
-HELD_OUT_6_FILE = "held_out_6_articles.json"
-HELD_OUT_6 = set(json.loads((HERE / HELD_OUT_6_FILE).read_text(encoding="utf-8"))["topics"])
+# Later parts, each in its own file with its topics and contrasts, collected the same way by
+# another such session after the rules had been tuned on the part before; each measured once.
+LATER_PARTS = {
+    "held-out-6": "held_out_6_articles.json",
+    "held-out-7": "held_out_7_articles.json",
+}
+
+
+def _part(name: str) -> dict:
+    return json.loads((HERE / name).read_text(encoding="utf-8"))
+
+
+LATER_TOPICS = {split: set(_part(name)["topics"]) for split, name in LATER_PARTS.items()}
 
 # (topic, event), (topic, event), kind of negative
 CONTRASTS = [
@@ -120,8 +129,9 @@ def days_apart(a: dict, b: dict) -> int:
 
 
 def split_of(*topics: str) -> str:
-    if any(topic in HELD_OUT_6 for topic in topics):
-        return "held-out-6"
+    for split, later in LATER_TOPICS.items():
+        if any(topic in later for topic in topics):
+            return split
     if any(topic in HELD_OUT_5 for topic in topics):
         return "held-out-5"
     if any(topic in HELD_OUT_4 for topic in topics):
@@ -162,27 +172,31 @@ def build(articles: list[dict], contrasts: list = CONTRASTS) -> list[dict]:
     return pairs
 
 
-def main() -> None:
+def records() -> tuple[list[dict], list]:
+    """Every labelled record and every contrast, of all parts."""
     articles = json.loads((HERE / "real_articles.json").read_text(encoding="utf-8"))
     contrasts = list(CONTRASTS)
-    for name in (HELD_OUT_5_FILE, HELD_OUT_6_FILE):
-        part = json.loads((HERE / name).read_text(encoding="utf-8"))
+    for name in (HELD_OUT_5_FILE, *LATER_PARTS.values()):
+        part = _part(name)
         articles += part["articles"]
-        contrasts += [(tuple(first), tuple(second), kind) for first, second, kind in part["contrasts"]]
-    pairs = build(articles, contrasts)
+        contrasts += [(tuple(a), tuple(b), kind) for a, b, kind in part["contrasts"]]
+    return articles, contrasts
+
+
+def main() -> None:
+    pairs = build(*records())
     document = {
         "description": (
             "Labelled pairs of excerpts of real published articles (outlet, URL, date): "
             "'same' pairs are two outlets' coverage of one event; 'different' pairs are two "
             "events sharing people and places. Built by build_pairs.py from "
-            "real_articles.json, held_out_5_articles.json and held_out_6_articles.json. Tune "
-            "on split 'tune'; report on the splits 'held-out', 'held-out-4', 'held-out-5' and "
-            "'held-out-6' (each measured once, then seen)."
+            "real_articles.json and the held_out_N_articles.json files. Tune on split "
+            "'tune'; report on the held-out splits (each measured once, then seen)."
         ),
         "held_out_topics": sorted(HELD_OUT),
         "held_out_4_topics": sorted(HELD_OUT_4),
         "held_out_5_topics": sorted(HELD_OUT_5),
-        "held_out_6_topics": sorted(HELD_OUT_6),
+        **{f"{split.replace('-', '_')}_topics": sorted(t) for split, t in LATER_TOPICS.items()},
         "pairs": pairs,
     }
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
