@@ -36,12 +36,14 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             r"(?:fire[sd]?|firing|ous(?:ts|ted)|sack(?:s|ed)|dismiss(?:es|ed)|remov(?:es|ed))"
             r"(?= (?:as |its |his |her |the |their )?(?:[\w-]+ )?(?:ceo|chief|boss|head|director"
             r"|manager|coach|minister|chair\w*|president|founder|speaker|leader))"
-            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)|ouster|dismissal",
+            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)(?! (?:upon|on|at)\b)"
+            r"|ouster|dismissal",
         ),
         (
             "reinstated",
             r"reinstat\w*|re-instat\w*|rehired|return(?:s|ed)? (?:to \w+ )?as (?:ceo|chief)"
-            r"|return of|(?:once )?again (?:the )?(?:ceo|chief)"
+            r"|return of (?!(?:the |a |an )?(?:\d|two|three|four|five|six|missing|hostages|kidnapped))"
+            r"|(?:once )?again (?:the )?(?:ceo|chief)"
             r"|(?:'s|is|are) back (?:at|as|in charge)",
         ),
     ],
@@ -90,7 +92,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "found",
             r"debris field|implosion|no survivors|(?:confirmed|declared|presumed) dead"
             r"|(?:located|found) (?:the )?(?:[\w']+ )?(?:wreck|wreckage)"
-            r"|wreck(?:age)? (?:was|has been) found"
+            r"|wreck(?:age)? (?:was|has been) found|(?:have|has|had) been found"
+            r"|found the (?:missing|kidnapped|abducted)"
             r"|recover(?:s|ed|ing)? (?:the )?bodies|bodies (?:were |have been )?recovered"
             r"|confirm\w* (?:the )?deaths|found (?:[\w-]+ ){0,4}?(?:dead|in (?:\w+ )?pieces|split"
             r"|cracked|broken)|(?:split|broke|broken|cracked) (?:apart|into)|sank|has sunk",
@@ -149,18 +152,19 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "raised",
             r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
             r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
-            r"|rate (?:hike|increase|rise)s?",
+            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:hike|increase|rise)\b(?!s)",
         ),
         (
             "held",
             r"h[oe]ld(?:s|ing)? (?:its |the )?(?:key |benchmark )?(?:interest )?"
             r"(?:rates?|steady|flat)"
-            r"|(?:left|kept|keeps?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
+            r"|(?:left|leaves?|kept|keeps?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
             r"|pause[sd]?|paused|skip(?:s|ped)?|unchanged|maintain(?:s|ed)? the target range",
         ),
         (
             "cut",
-            r"cut(?:s|ting)? (?:rates|interest rates|its|the)|rate (?:cut|reduction|decrease)s?"
+            r"cut(?:s|ting)? (?:rates|interest rates|its|the)"
+            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:cut|reduction|decrease)\b(?!s)"
             r"|(?:lower(?:s|ed|ing)?|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its|interest)",
         ),
     ],
@@ -176,7 +180,7 @@ _MODAL = (
     r"|wants?|seeks?|aims?)\s+(?:[\w-]+\s+){0,4}?to\s+)(?:[\w-]+\s+){0,3}"
 )
 PREVIEW = re.compile(
-    r"what to expect|ahead of|preview|expect(?:s|ed)?\b|is set to|are set to|as soon as"
+    r"what to expect|ahead of(?! (?:[\w-]+ ){0,3}deadline)|preview|expect(?:s|ed)?\b|is set to|are set to|as soon as"
     r"|could be (?:indicted|charged|arrested|named|announced|decided|approved|blocked|released)"
     r"|forecast to|headed (?:to|for|toward)|bearing down on"
     r"|kicks off tomorrow|upcoming|rumou?r\w*|will (?:unveil|announce|decide|vote|launch)"

@@ -81,6 +81,14 @@ _NOT_LEVEL = re.compile(
     r"\b(?:inflation|prices|growth|gdp|unemployment|jobless)\b[^,;:]*$|\b(?:from|by)\s+$",
     re.IGNORECASE,
 )
+# A vote's tally: "voted 63-36", "passed 314-117", "by a vote of 314 to 117", "in a 6-3 decision"
+# (one value, yes * 1000 + no).
+_TALLY = re.compile(
+    r"\b(?:voted|passed|approved|adopted|rejected|vote of|by)\s+(?P<yes>\d{1,3})\s?(?:-|–|to)\s?"
+    r"(?P<no>\d{1,3})\b(?![.,]\d)"
+    r"|\b(?P<yes2>\d{1,3})\s?(?:-|–|to)\s?(?P<no2>\d{1,3})\s+(?:vote|votes|ruling|decision)\b",
+    re.IGNORECASE,
+)
 _AMOUNT = re.compile(
     r"(?:\$|usd\s?|us\$|£|€)\s?(\d[\d,]*(?:\.\d+)?)\s?(billion|million|bn|mln|m|b|k)?\b",
     re.IGNORECASE,
@@ -135,6 +143,12 @@ def _found(text: str) -> dict[str, list]:
     rates = _rates(text)
     if rates:
         found["rate"] = rates
+    tallies = [
+        (m.start(), float(int(m["yes"] or m["yes2"]) * 1000 + int(m["no"] or m["no2"])))
+        for m in _TALLY.finditer(text)
+    ]
+    if tallies:
+        found["tally"] = tallies
     amounts = [
         (m.start(), float(m.group(1).replace(",", "")) * _SCALE.get((m.group(2) or "").lower(), 1))
         for m in _AMOUNT.finditer(text)
@@ -200,4 +214,6 @@ def _format(kind: str, value) -> str:
         return f"{value:g}%"
     if kind == "amount":
         return f"{value:,.0f}"
+    if kind == "tally":
+        return f"{int(value) // 1000}–{int(value) % 1000}"
     return f"{value:g}"

@@ -23,7 +23,7 @@ from stories.events import WEEKDAYS, Day, Profile
 # Quantities that identify an event: one value per event (its magnitude, the rate it set, the
 # counts charged, the prison term), so one article's value missing from the other's is a
 # conflict even when the other states it only further down.
-IDENTITIES = {"magnitude", "rate", "charges", "prison"}
+IDENTITIES = {"magnitude", "rate", "charges", "prison", "tally"}
 # Quantities of which one event has several values (a central bank's deposit, refinancing and
 # lending rates): a conflict only when neither article's first value is among the other's.
 SEVERAL = {"rate"}
@@ -34,6 +34,7 @@ FIGURE_NAMES = {
     "magnitude": "magnitude",
     "rate": "rate",
     "votes": "votes",
+    "tally": "vote",
     "against": "votes against",
     "ordinal": "in the series",
     "charges": "counts charged",
