@@ -43,6 +43,7 @@ HELD_OUT_5 = set(json.loads((HERE / HELD_OUT_5_FILE).read_text(encoding="utf-8")
 LATER_PARTS = {
     "held-out-6": "held_out_6_articles.json",
     "held-out-7": "held_out_7_articles.json",
+    "held-out-8": "held_out_8_articles.json",
 }
 
 

@@ -104,7 +104,7 @@ def test_the_labelled_set_is_real_coverage_large_enough_and_split_deterministica
     hard = [p for p in pairs if p["label"] == "different" and p["days_apart"] <= 10]
     assert len(hard) >= 60
     assert {p["split"] for p in pairs} == {
-        "tune", "held-out", "held-out-4", "held-out-5", "held-out-6", "held-out-7",
+        "tune", "held-out", "held-out-4", "held-out-5", "held-out-6", "held-out-7", "held-out-8",
     }  # fmt: skip
     for pair in pairs:
         for side in (pair["a"], pair["b"]):
