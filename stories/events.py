@@ -36,13 +36,15 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             r"(?:fire[sd]?|firing|ous(?:ts|ted)|sack(?:s|ed)|dismiss(?:es|ed)|remov(?:es|ed))"
             r"(?= (?:as |its |his |her |the |their )?(?:[\w-]+ )?(?:ceo|chief|boss|head|director"
             r"|manager|coach|minister|chair\w*|president|founder|speaker|leader))"
-            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)(?! (?:upon|on|at)\b)"
+            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)(?! (?:upon|on"
+            r"|at)\b)"
             r"|ouster|dismissal",
         ),
         (
             "reinstated",
             r"reinstat\w*|re-instat\w*|rehired|return(?:s|ed)? (?:to \w+ )?as (?:ceo|chief)"
-            r"|return of (?!(?:the |a |an )?(?:\d|two|three|four|five|six|missing|hostages|kidnapped))"
+            r"|return of (?!(?:the |a |an )?(?:\d|two|three|four|five|six|missing|hostages"
+            r"|kidnapped))"
             r"|(?:once )?again (?:the )?(?:ceo|chief)"
             r"|(?:'s|is|are) back (?:at|as|in charge)",
         ),
@@ -57,7 +59,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         (
             "convicted",
             r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"
-            r"|finds? (?:[\w.'-]+ ){1,5}guilty|guilty (?:on|of) (?:all |two |\w+ )?(?:counts?|charges?)",
+            r"|finds? (?:[\w.'-]+ ){1,5}guilty|guilty (?:on|of) (?:all |two |\w+ )?(?:counts?"
+            r"|charges?)",
         ),
         ("sentenced", r"sentenced|sentencing hearing|prison term|landmark sentencing"),
     ],
@@ -86,7 +89,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "searching",
             r"search(?:es|ed|ing)? (?:for|effort|area|and rescue)|missing|vanish\w*"
             r"|disappear\w*|lost contact|running out|oxygen|searching"
-            r"|(?:has|have) not (?:yet )?been (?:found|located|reached)|rescue (?:mission|operation)",
+            r"|(?:has|have) not (?:yet )?been (?:found|located|reached)|rescue (?:mission"
+            r"|operation)",
         ),
         (
             "found",
@@ -126,9 +130,11 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ),
         (
             "chosen",
-            r"(?:named|elected|chosen|confirmed|declared|appointed) (?:as )?(?:the )?(?:[\w']+ ){0,3}"
+            r"(?:named|elected|chosen|confirmed|declared"
+            r"|appointed) (?:as )?(?:the )?(?:[\w']+ ){0,3}"
             r"(?:leader|prime minister|president|winner)|claim(?:s|ed)? victory|declared victory"
-            r"|w(?:ins?|on) (?:the |a )?(?:[\w-]+ ){0,2}(?:leadership|race|contest|election|runoff|vote)",
+            r"|w(?:ins?|on) (?:the |a )?(?:[\w-]+ ){0,2}(?:leadership|race|contest|election"
+            r"|runoff|vote)",
         ),
     ],
     "stranding": [  # a ship aground, then afloat again
@@ -140,7 +146,10 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         ("rescued", r"rescued|brought out|freed from|pulled from|extracted"),
     ],
     "storm": [  # a storm's landfall, then its aftermath (the forecast is a preview)
-        ("landfall", r"(?:made|makes|making) landfall|c[oa]mes? ashore|slam(?:s|med) (?:\w+ )?ashore"),
+        (
+            "landfall",
+            r"(?:made|makes|making) landfall|c[oa]mes? ashore|slam(?:s|med) (?:\w+ )?ashore",
+        ),
         (
             "aftermath",
             r"picking up the pieces|aftermath|clean-?up (?:efforts?|crews?|begins?)"
@@ -152,7 +161,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "raised",
             r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
             r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
-            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:hike|increase|rise)\b(?!s)",
+            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:hike|increase"
+            r"|rise)\b(?!s)",
         ),
         (
             "held",
@@ -164,8 +174,10 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         (
             "cut",
             r"cut(?:s|ting)? (?:rates|interest rates|its|the)"
-            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:cut|reduction|decrease)\b(?!s)"
-            r"|(?:lower(?:s|ed|ing)?|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its|interest)",
+            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:cut|reduction"
+            r"|decrease)\b(?!s)"
+            r"|(?:lower(?:s|ed|ing)?|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its"
+            r"|interest)",
         ),
     ],
 }
@@ -180,7 +192,8 @@ _MODAL = (
     r"|wants?|seeks?|aims?)\s+(?:[\w-]+\s+){0,4}?to\s+)(?:[\w-]+\s+){0,3}"
 )
 PREVIEW = re.compile(
-    r"what to expect|ahead of(?! (?:[\w-]+ ){0,3}deadline)|preview|expect(?:s|ed)?\b|is set to|are set to|as soon as"
+    r"what to expect|ahead of(?! (?:[\w-]+ ){0,3}deadline)|preview|expect(?:s|ed)?\b|is set to"
+    r"|are set to|as soon as"
     r"|could be (?:indicted|charged|arrested|named|announced|decided|approved|blocked|released)"
     r"|forecast to|headed (?:to|for|toward)|bearing down on"
     r"|kicks off tomorrow|upcoming|rumou?r\w*|will (?:unveil|announce|decide|vote|launch)"

@@ -52,7 +52,8 @@ PATTERNS = {
         rf"\b({_ORDINAL})\s+(?:[\w-]+\s+){{0,3}}?(?:ballot|round|roll call|vote)\b",
         rf"\b({_ORDINAL})\s+(?:consecutive |straight |successive )?(?:interest[- ])?(?:rate )?"
         r"(?:hike|increase|rise|jump|cut|reduction)\b"
-        r"(?!\s+(?:(?:so far|in|of)\s+)?(?:this|the) year)",  # "the fourth this year": another count
+        # "the fourth this year": another count
+        r"(?!\s+(?:(?:so far|in|of)\s+)?(?:this|the) year)",
         rf"\b({_ORDINAL}) (?:time|straight time) in a row\b",
     ],
     "prison": [
