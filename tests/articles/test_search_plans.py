@@ -125,9 +125,22 @@ def test_the_plan_follows_the_estimate(matches, archive_size, plan):
     assert choose(matches, archive_size) == plan
 
 
-def test_a_common_phrase_is_searched_year_by_year_not_walked():
-    assert choose(900_000, 1_000_000, phrase=True) == "years"
+def test_a_phrase_is_walked_only_when_most_articles_have_all_its_words():
+    """A phrase's estimate is of its words anywhere: year by year, the GIN index rechecks only
+    the articles with all of them, unless that is most articles."""
+    assert choose(300_000, 1_000_000, phrase=True) == "years"  # a walk would find few matches
+    assert choose(300_000, 1_000_000) == "recent"
+    assert choose(900_000, 1_000_000, phrase=True) == "recent"
     assert choose(40, 1_000_000, phrase=True) == "bitmap"
+
+
+def test_a_phrase_walk_reads_at_most_its_own_cap(archive, monkeypatch):
+    monkeypatch.setattr(search_plans, "total", lambda: 1_000_000)
+    with CaptureQueriesContext(connection) as captured:
+        plan, rows = candidates('"ferry report"', Filters(), 5, plan="recent")
+    assert (plan, ids(rows)) == ("recent", newest(archive))
+    walk = next(q["sql"] for q in captured.captured_queries if "articles_searchentry" in q["sql"])
+    assert f"LIMIT {search_plans.PHRASE_WALK}" in walk
 
 
 def test_the_estimate_of_a_word_and_a_tag_counts_the_articles_with_both():
