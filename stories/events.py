@@ -36,8 +36,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             r"(?:fire[sd]?|firing|ous(?:ts|ted)|sack(?:s|ed)|dismiss(?:es|ed)|remov(?:es|ed))"
             r"(?= (?:as |its |his |her |the |their )?(?:[\w-]+ )?(?:ceo|chief|boss|head|director"
             r"|manager|coach|minister|chair\w*|president|founder|speaker|leader))"
-            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)(?! (?:upon|on"
-            r"|at)\b)"
+            r"|(?:was|been|were|is) (?:\w+ )?(?:fired|ousted|sacked|dismissed)(?! upon\b)"
             r"|ouster|dismissal",
         ),
         (
@@ -59,8 +58,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         (
             "convicted",
             r"convict(?:s|ed|ion)|found guilty|guilty verdicts?|jury verdict"
-            r"|finds? (?:[\w.'-]+ ){1,5}guilty|guilty (?:on|of) (?:all |two |\w+ )?(?:counts?"
-            r"|charges?)",
+            r"|finds? (?:(?!not\b)[\w.'-]+ ){1,5}guilty|(?<!not )guilty (?:on|of) (?:\w+ )?"
+            r"(?:counts?|charges?)",
         ),
         ("sentenced", r"sentenced|sentencing hearing|prison term|landmark sentencing"),
     ],
@@ -162,7 +161,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
             r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
             r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:hike|increase"
-            r"|rise)\b(?!s)",
+            r"|rise)\b",
         ),
         (
             "held",
@@ -175,8 +174,8 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "cut",
             r"cut(?:s|ting)? (?:rates|interest rates|its|the)"
             r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:cut|reduction"
-            r"|decrease)\b(?!s)"
-            r"|(?:lower(?:s|ed|ing)?|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its"
+            r"|decrease)\b"
+            r"|(?:lower(?:s|ed|ing)|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its"
             r"|interest)",
         ),
     ],
@@ -192,7 +191,7 @@ _MODAL = (
     r"|wants?|seeks?|aims?)\s+(?:[\w-]+\s+){0,4}?to\s+)(?:[\w-]+\s+){0,3}"
 )
 PREVIEW = re.compile(
-    r"what to expect|ahead of(?! (?:[\w-]+ ){0,3}deadline)|preview|expect(?:s|ed)?\b|is set to"
+    r"what to expect|ahead of(?! (?:[\w'’-]+ ){0,3}deadline)|preview|expect(?:s|ed)?\b|is set to"
     r"|are set to|as soon as"
     r"|could be (?:indicted|charged|arrested|named|announced|decided|approved|blocked|released)"
     r"|forecast to|headed (?:to|for|toward)|bearing down on"
@@ -260,7 +259,8 @@ _PROSPECTIVE_BEFORE = re.compile(rf"{_MODAL}$", re.IGNORECASE)
 # Words that make the event word after them an earlier one recalled: "began raising rates in
 # March 2022", "after raising them steadily", "since its last rate hike".
 _EARLIER_BEFORE = re.compile(
-    r"\b(?:began|begun|started|after|since|following|previous|last)\s+(?:[\w-]+\s+){0,2}$",
+    r"\b(?:began|begun|after|since|following|previous"
+    r"|last(?!\s+(?:week|night|month|year|weekend|\w+day)\b))\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z\"“])")

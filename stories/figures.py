@@ -79,14 +79,18 @@ _LEVEL = re.compile(rf"(?<![\d./]){_RATE}{_PERCENT}", re.IGNORECASE)
 _MOVE = re.compile(rf"\bfrom {_RATE}(?:{_PERCENT})?\s?(?:pc )?to {_RATE}", re.IGNORECASE)
 # Percents that are not a rate's level: inflation figures, the old level, the size of a move.
 _NOT_LEVEL = re.compile(
-    r"\b(?:inflation|prices|growth|gdp|unemployment|jobless)\b[^,;:]*$|\b(?:from|by)\s+$",
+    # the rest of the clause, unless the bank's move comes between ("inflation fell to 3% and
+    # the bank cut its rate to 4.5%")
+    r"\b(?:inflation|prices|growth|gdp|unemployment|jobless)\b"
+    r"(?:(?!\b(?:cut|cuts|raised?|raises|hiked?|hikes|lowered|lifted|kept|held|holds)\b)[^,;:])*$"
+    r"|\b(?:from|by)\s+$",
     re.IGNORECASE,
 )
 # A vote's tally: "voted 63-36", "passed 314-117", "by a vote of 314 to 117", "in a 6-3 decision"
 # (one value, yes * 1000 + no).
 _TALLY = re.compile(
-    r"\b(?:voted|passed|approved|adopted|rejected|vote of|by)\s+(?P<yes>\d{1,3})\s?(?:-|–|to)\s?"
-    r"(?P<no>\d{1,3})\b(?![.,]\d)"
+    r"\b(?:voted|passed|approved|adopted|rejected|vote of|margin of)\s+(?P<yes>\d{1,3})\s?"
+    r"(?:-|–|to)\s?(?P<no>\d{1,3})\b(?![.,]\d|\s*(?:%|percent|per cent|basis|points?|bps))"
     r"|\b(?P<yes2>\d{1,3})\s?(?:-|–|to)\s?(?P<no2>\d{1,3})\s+(?:vote|votes|ruling|decision)\b",
     re.IGNORECASE,
 )

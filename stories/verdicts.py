@@ -26,7 +26,7 @@ from stories.events import WEEKDAYS, Day, Profile
 IDENTITIES = {"magnitude", "rate", "charges", "prison", "tally"}
 # Quantities of which one event has several values (a central bank's deposit, refinancing and
 # lending rates): a conflict only when neither article's first value is among the other's.
-SEVERAL = {"rate"}
+SEVERAL = {"rate", "tally"}  # a procedural vote, then the vote itself
 # Quantities that agree when two reports are of one event, but whose different values prove
 # nothing: an article cites several sums of money.
 ANECDOTAL = {"amount"}
