@@ -42,7 +42,8 @@ YEARS_ONE_BY_ONE = 3  # then the remaining years in one query
 WALK = 20_000  # rows the "recent" plan reads at most (~35 ms at a million articles)
 # A phrase whose words are all in most articles: the GIN index filters out almost nothing, so
 # year by year it would recheck every row of each year; the walk reads no more rows than that
-# and stops at the newest matches (bench_articles.py, phrase: p95 95 -> 44 ms at a million).
+# and stops at the newest matches (100 phrases of the top words at a million, both plans taking
+# turns: p95 80.7 -> 56.5 ms; bench/README-articles.md).
 COMMON_PHRASE = 0.5
 PHRASE_WALK = 60_000  # about a year's partition at a million articles
 TQ = f"websearch_to_tsquery('{CONFIG}', %(q)s)"

@@ -27,6 +27,10 @@ from stories import figures
 OPENING_SENTENCES = 3
 OPENING_WORDS = 90
 
+# A rate decision named by its noun: "a rate cut", "the first rate hike", "a half-point rate
+# rise" (not "three rate cuts later this year", nor "brakes on rate hikes").
+_DECISION_NOUN = r"(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:{})\b"
+
 # Family -> stages in the order they follow one another. Each stage: regular expressions of
 # the words that report it as done.
 STAGES: dict[str, list[tuple[str, str]]] = {
@@ -160,8 +164,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
             "raised",
             r"rais(?:e|es|ed|ing)|hiked|increased|lift(?:s|ed|ing)"
             r"|(?:hikes?|increases?) (?:its |the )?(?:key |benchmark )?(?:interest )?rates?"
-            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:hike|increase"
-            r"|rise)\b",
+            r"|" + _DECISION_NOUN.format("hike|increase|rise"),
         ),
         (
             "held",
@@ -173,9 +176,9 @@ STAGES: dict[str, list[tuple[str, str]]] = {
         (
             "cut",
             r"cut(?:s|ting)? (?:rates|interest rates|its|the)"
-            r"|(?:a|its|the|first|surprise|[\w-]+-point) (?:[\w.-]+ )?rate (?:cut|reduction"
-            r"|decrease)\b"
-            r"|(?:lower(?:s|ed|ing)|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its"
+            r"|"
+            + _DECISION_NOUN.format("cut|reduction|decrease")
+            + r"|(?:lower(?:s|ed|ing)|slash(?:es|ed)?|reduc(?:es|ed)) (?:\w+ )?(?:rates|its"
             r"|interest)",
         ),
     ],

@@ -4,7 +4,8 @@ Rows are the features of labelled pairs (stories/evaluate.py feature_rows), each
 with both dates and once with one side undated. Cross-validation leaves one topic out at a
 time, so every out-of-fold prediction is of a topic the model never saw, as a new story is;
 the cutoff is the lowest probability at which those predictions, through the whole decision
-(no event conflict, the lexical threshold, the classifier), reach the precision asked for.
+(no event conflict, the lexical threshold, the classifier), reach the precision asked for; or,
+given a recall too, one cutoff for each mode that misses both goals by the least.
 """
 
 from dataclasses import dataclass
@@ -97,21 +98,21 @@ def train(
     """The model trained on every row, its cutoff, and the cross-validated figures by mode:
     the cutoff of the best recall at `precision`, or with `recall` too, the balanced one."""
     predictions = out_of_fold(rows, l2=l2)
-    by_mode = {undated: [p for p in predictions if p[1].undated == undated] for undated in (0, 1)}
+    by_mode = {u: [p for p in predictions if p[1].undated == u] for u in (False, True)}
+    undated_cutoff = None
     if recall is None:
-        cutoff = undated_cutoff = choose_cutoff(predictions, precision=precision)
+        cutoff = choose_cutoff(predictions, precision=precision)
     else:  # one cutoff for each mode: an undated pair has less to go on
         cutoff, undated_cutoff = (
-            balanced_cutoff(by_mode[undated], precision=precision, recall=recall)
-            for undated in (0, 1)
+            balanced_cutoff(by_mode[u], precision=precision, recall=recall) for u in (False, True)
         )
-    model = classifier.fit([r.features for r in rows], [r.same for r in rows], l2=l2)
+    fitted = classifier.fit([r.features for r in rows], [r.same for r in rows], l2=l2)
     model = classifier.Model(
-        model.names, model.mean, model.scale, model.weights, model.bias, cutoff,
-        undated_cutoff if recall is not None else None,
+        fitted.names, fitted.mean, fitted.scale, fitted.weights, fitted.bias, cutoff,
+        undated_cutoff,
     )  # fmt: skip
     cross_validated = {
-        "both dates": figures(by_mode[0], cutoff),
-        "one side undated": figures(by_mode[1], undated_cutoff),
+        "both dates": figures(by_mode[False], cutoff),
+        "one side undated": figures(by_mode[True], model.cutoff_for({"undated": 1.0})),
     }
     return model, cross_validated

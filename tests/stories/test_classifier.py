@@ -40,6 +40,29 @@ def test_training_prints_leave_one_topic_out_figures_and_saves_the_model(tmp_pat
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.postgres
+def test_training_on_several_splits_with_a_recall_goal_saves_a_cutoff_for_each_mode(tmp_path):
+    pairs = json.loads(REAL_PAIRS.read_text(encoding="utf-8"))["pairs"]
+    chosen = [
+        {**p, "split": "tune" if p["topic"] == "openai" else "other"}
+        for p in pairs
+        if p["topic"] in {"openai", "chauvin", "moon-2023"}
+    ]
+    path, model = tmp_path / "pairs.json", tmp_path / "model.json"
+    path.write_text(json.dumps({"pairs": chosen + [{**chosen[0], "split": "left out"}]}))
+    out = StringIO()
+    call_command(
+        "train_same_story", str(path), "--split", "tune,other", "--precision", "0.95",
+        "--recall", "0.9", "--write", "--output", str(model), stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    printed = out.getvalue()
+    assert f"Trained on {len(chosen)} pairs of split 'tune,other', 3 topics" in printed
+    assert "Cutoff with one side undated:" in printed
+    saved = json.loads(model.read_text())
+    assert 0 < saved["cutoff"] < 1 and 0 < saved["undated_cutoff"] < 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_training_on_a_split_without_pairs_is_a_clear_error(tmp_path):
     path = tmp_path / "pairs.json"
     path.write_text(json.dumps({"pairs": [json.loads(REAL_PAIRS.read_text())["pairs"][0]]}))

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from stories import classifier, figures, training
+from stories import classifier, features, figures, training
 from stories.events import profile
-from stories.verdicts import events_compare
+from stories.verdicts import events_compare, judge
 
 MONDAY = datetime.date(2024, 5, 20)
 
@@ -88,12 +88,25 @@ def test_vote_tallies_are_figures_and_a_procedural_vote_does_not_conflict_with_t
     assert not any(c.startswith("vote") for c in events_compare(procedural, senate)[0])
 
 
-def test_a_pair_with_one_side_undated_is_held_to_its_own_cutoff():
-    model = classifier.Model(("lexical",), (0.0,), (1.0,), (1.0,), 0.0, 0.3, 0.6)
-    assert model.cutoff_for({"lexical": 0.5, "undated": 0.0}) == 0.3
-    assert model.cutoff_for({"lexical": 0.5, "undated": 1.0}) == 0.6
-    older = classifier.Model(("lexical",), (0.0,), (1.0,), (1.0,), 0.0, 0.3)
-    assert older.cutoff_for({"undated": 1.0}) == 0.3  # a model.json without the second one
+def test_a_pair_with_one_side_undated_is_held_to_its_own_cutoff(monkeypatch):
+    """A model that gives every pair 50 %: the same story with both dates (cutoff 0.3), set
+    aside with one side undated (cutoff 0.6); a model.json without the second cutoff uses the
+    first for both."""
+    names = features.WEIGHED
+    zeros, ones = (0.0,) * len(names), (1.0,) * len(names)
+    text = "The board of the company fired its chief executive on Friday."
+    a = features.Side("Board fires chief", text, MONDAY, profile("", text, MONDAY))
+    b_undated = features.Side("Board fires chief", text, None, profile("", text, None))
+
+    def judged(*cutoffs):
+        model = classifier.Model(names, zeros, ones, zeros, 0.0, *cutoffs)
+        monkeypatch.setattr(classifier, "model", lambda: model)
+        return judge(a, a, 0.9).same, judge(a, b_undated, 0.9)
+
+    same, undated = judged(0.3, 0.6)
+    assert same and not undated.same
+    assert undated.probability == 0.5 and not undated.conflicts  # set aside by the cutoff
+    assert judged(0.3)[1].same
 
 
 def test_the_balanced_cutoff_misses_both_goals_by_the_least():
